@@ -1,0 +1,15 @@
+//! Domain rules: plain Rust, no database and no browser. Every type here
+//! validates itself when it is built, so the rest of the code can trust it.
+
+pub mod draft;
+pub mod key_name;
+pub mod token;
+pub mod webhook_url;
+
+#[cfg(feature = "ssr")]
+pub mod avatar;
+#[cfg(feature = "ssr")]
+pub mod vault;
+
+/// Largest avatar upload accepted, checked in the browser and on the server.
+pub const MAX_AVATAR_BYTES: usize = 1024 * 1024;

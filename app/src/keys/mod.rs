@@ -1,0 +1,16 @@
+//! The Keys page: its server functions (`api`) and its components, one
+//! concern per file.
+
+pub mod api;
+pub mod avatar;
+mod clipboard;
+mod confirm_dialog;
+mod create_dialog;
+mod key_form;
+mod list;
+mod modify_dialog;
+mod options_menu;
+pub mod page;
+mod row;
+mod search;
+mod state;

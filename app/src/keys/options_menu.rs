@@ -1,0 +1,143 @@
+//! The "Options" menu of a key: Block or Unblock, and Delete.
+
+use super::state::{Confirm, KeysState};
+use crate::{keys::api::unblock_key, model::ApiKey, ui::{icons::DotsIcon, toasts::Toasts}};
+use leptos::{ev, html, prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
+    let state = expect_context::<KeysState>();
+    let toasts = expect_context::<Toasts>();
+    let open = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let wrap = NodeRef::<html::Div>::new();
+    let first_item = NodeRef::<html::Button>::new();
+    let trigger = NodeRef::<html::Button>::new();
+
+    // Close on a click anywhere outside the menu.
+    let handle = window_event_listener(ev::pointerdown, move |e| {
+        if !open.get_untracked() {
+            return;
+        }
+        let inside = match (wrap.get_untracked(), e.target()) {
+            (Some(w), Some(t)) => t.dyn_ref::<web_sys::Node>().is_some_and(|n| w.contains(Some(n))),
+            _ => false,
+        };
+        if !inside {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(item) = first_item.get() {
+                let _ = item.focus();
+            }
+        }
+    });
+
+    let close_and_refocus = move || {
+        open.set(false);
+        if let Some(t) = trigger.get_untracked() {
+            let _ = t.focus();
+        }
+    };
+
+    let on_keydown = move |e: ev::KeyboardEvent| match e.key().as_str() {
+        "Escape" if open.get_untracked() => {
+            e.stop_propagation();
+            close_and_refocus();
+        }
+        "ArrowDown" | "ArrowUp" if open.get_untracked() => {
+            e.prevent_default();
+            move_focus(&wrap, e.key() == "ArrowDown");
+        }
+        _ => {}
+    };
+
+    let blocked = key.blocked;
+    let id = key.id;
+    let block_key = key.clone();
+    let delete_key = key.clone();
+    let toggle_block = move |_| {
+        open.set(false);
+        if !blocked {
+            state.confirm.set(Some(Confirm::Block(block_key.clone())));
+            return;
+        }
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match unblock_key(id).await {
+                Ok(_) => {
+                    toasts.success("API key unblocked");
+                    state.reload();
+                }
+                Err(err) => state.report(&err),
+            }
+            busy.try_set(false);
+        });
+    };
+
+    view! {
+        <div class="menu-wrap" node_ref=wrap on:keydown=on_keydown>
+            <button
+                type="button"
+                class="icon-button"
+                node_ref=trigger
+                aria-label="Options"
+                title="Options"
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                disabled=move || busy.get()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <DotsIcon />
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu" role="menu" aria-label=format!("Options for {}", key.name)>
+                    <button type="button" role="menuitem" class="menu-item" node_ref=first_item on:click=toggle_block.clone()>
+                        {if blocked { "Unblock" } else { "Block" }}
+                    </button>
+                    <button
+                        type="button"
+                        role="menuitem"
+                        class="menu-item danger"
+                        on:click={
+                            let delete_key = delete_key.clone();
+                            move |_| {
+                                open.set(false);
+                                state.confirm.set(Some(Confirm::Delete(delete_key.clone())));
+                            }
+                        }
+                    >
+                        "Delete"
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Moves focus to the next or previous menu item, wrapping around.
+fn move_focus(wrap: &NodeRef<html::Div>, forward: bool) {
+    let Some(wrap) = wrap.get_untracked() else { return };
+    let Ok(items) = wrap.query_selector_all("[role=menuitem]") else { return };
+    let items: Vec<web_sys::HtmlElement> =
+        (0..items.length()).filter_map(|i| items.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    if items.is_empty() {
+        return;
+    }
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let current = items.iter().position(|el| active.as_ref().is_some_and(|a| a == el.as_ref() as &web_sys::Element));
+    let next = match (current, forward) {
+        (Some(i), true) => (i + 1) % items.len(),
+        (Some(i), false) => (i + items.len() - 1) % items.len(),
+        (None, _) => 0,
+    };
+    let _ = items[next].focus();
+}

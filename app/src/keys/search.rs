@@ -1,0 +1,167 @@
+//! The search field. Typing narrows the list (debounced, searched in the
+//! database); the query lives in the URL as `?q=`, so back, forward and
+//! reload keep it. Matching keys are offered as suggestions; picking one
+//! shows that key.
+
+use super::state::KeysState;
+use crate::{error::AppError, model::ApiKey, ui::icons::SearchIcon};
+use leptos::{ev, prelude::*};
+use leptos_router::{hooks::use_navigate, NavigateOptions};
+use std::time::Duration;
+
+const DEBOUNCE: Duration = Duration::from_millis(250);
+const MAX_SUGGESTIONS: usize = 8;
+
+/// The `/keys` address for a query.
+pub fn keys_href(q: &str) -> String {
+    if q.is_empty() {
+        "/keys".into()
+    } else {
+        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        format!("/keys?q={encoded}")
+    }
+}
+
+#[component]
+pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>) -> impl IntoView {
+    let state = expect_context::<KeysState>();
+    let text = RwSignal::new(q.get_untracked());
+    let focused = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+
+    // Back/forward changes the URL: show its query in the field.
+    Effect::new(move |_| {
+        let from_url = q.get();
+        if text.get_untracked().trim() != from_url {
+            text.set(from_url);
+        }
+    });
+
+    let go = move |value: String| {
+        let navigate = use_navigate();
+        navigate(&keys_href(&value), NavigateOptions { scroll: false, ..Default::default() });
+    };
+
+    let on_input = move |e: ev::Event| {
+        let value = event_target_value(&e);
+        text.set(value.clone());
+        active.set(None);
+        state.highlighted.set(None);
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let trimmed = value.trim().to_string();
+                if trimmed != q.get_untracked() {
+                    go(trimmed);
+                }
+            },
+            DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+
+    let suggestions = move || -> Vec<ApiKey> {
+        if text.get().trim().is_empty() || !focused.get() {
+            return Vec::new();
+        }
+        keys.get()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().take(MAX_SUGGESTIONS).collect())
+            .unwrap_or_default()
+    };
+
+    let choose = move |key: ApiKey| {
+        text.set(key.name.clone());
+        focused.set(false);
+        active.set(None);
+        state.highlighted.set(Some(key.id));
+        go(key.name);
+    };
+
+    let on_keydown = move |e: ev::KeyboardEvent| {
+        let list = suggestions();
+        match e.key().as_str() {
+            "ArrowDown" if !list.is_empty() => {
+                e.prevent_default();
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % list.len())));
+            }
+            "ArrowUp" if !list.is_empty() => {
+                e.prevent_default();
+                active.update(|a| *a = Some(a.map_or(list.len() - 1, |i| (i + list.len() - 1) % list.len())));
+            }
+            "Enter" => {
+                if let Some(key) = active.get_untracked().and_then(|i| list.get(i).cloned()) {
+                    e.prevent_default();
+                    choose(key);
+                }
+            }
+            "Escape" if focused.get_untracked() => focused.set(false),
+            _ => {}
+        }
+    };
+
+    view! {
+        <div class="search" role="search">
+            <SearchIcon />
+            <input
+                type="search"
+                class="search-input"
+                placeholder="Search keys by name"
+                aria-label="Search"
+                autocomplete="off"
+                aria-controls="key-suggestions"
+                aria-activedescendant=move || active.get().map(|i| format!("key-suggestion-{i}"))
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_keydown
+                on:focus=move |_| focused.set(true)
+                // Let a click on a suggestion land before the list closes.
+                on:blur=move |_| { set_timeout(move || focused.set(false), Duration::from_millis(150)); }
+            />
+            <Show when=move || !suggestions().is_empty()>
+                <ul class="suggestions" id="key-suggestions" role="listbox" aria-label="Matching keys">
+                    {move || {
+                        suggestions()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, key)| {
+                                let name = key.name.clone();
+                                view! {
+                                    <li
+                                        id=format!("key-suggestion-{i}")
+                                        role="option"
+                                        class="suggestion"
+                                        aria-selected=move || (active.get() == Some(i)).to_string()
+                                        on:mousedown=|e| e.prevent_default()
+                                        on:click=move |_| choose(key.clone())
+                                    >
+                                        {name}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keys_href;
+
+    #[test]
+    fn an_empty_query_is_the_bare_page() {
+        assert_eq!(keys_href(""), "/keys");
+    }
+
+    #[test]
+    fn queries_are_encoded() {
+        assert_eq!(keys_href("a b&c"), "/keys?q=a+b%26c");
+    }
+}

@@ -1,0 +1,57 @@
+//! Keyhold's web app: the Keys page components and their server functions.
+//! Compiled to wasm for the browser (`hydrate`) and natively for the server
+//! (`ssr`).
+
+pub mod domain;
+pub mod error;
+pub mod keys;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    ui::toasts::provide_toasts();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/keyhold.css" />
+        <Title text="Keyhold" />
+        <Router>
+            <ui::toasts::ToastRegion />
+            <Routes fallback=|| view! { <ui::not_found::NotFound /> }>
+                <Route path=path!("/") view=|| view! { <Redirect path="/keys" /> } />
+                // Async: the first response holds the rendered list in place.
+                <Route path=path!("/keys") view=keys::page::KeysPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,36 @@
+//! Data the server sends to the page.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A key as the Keys page shows it. Never holds the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub name: String,
+    pub webhook_url: String,
+    pub accounts: Vec<Account>,
+    pub blocked: bool,
+    pub has_avatar: bool,
+    /// Bumped by every change; a modify must name the version it started from.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ApiKey {
+    /// Where the key's uploaded avatar is served; changes with every version so
+    /// browsers never show a stale image.
+    pub fn avatar_url(&self) -> Option<String> {
+        self.has_avatar.then(|| format!("/avatars/{}?v={}", self.id, self.version))
+    }
+}
+
+/// The newest keys the list shows at most; a search narrows further.
+pub const LIST_LIMIT: i64 = 500;

@@ -1,0 +1,65 @@
+//! What the server functions need from storage. The Postgres implementation
+//! lives in the `keyhold` server crate (`server/src/db/`); server functions
+//! receive it through Leptos context as part of [`Services`].
+
+use crate::{
+    domain::{avatar::Avatar, draft::KeyDraft, vault::{SealedToken, TokenVault}},
+    error::AppError,
+    model::{Account, ApiKey},
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What a modify does to the avatar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AvatarChange {
+    Keep,
+    Remove,
+    Replace(Avatar),
+}
+
+#[async_trait::async_trait]
+pub trait KeyStore: Send + Sync + 'static {
+    async fn list_accounts(&self) -> Result<Vec<Account>, AppError>;
+    /// Keys whose name contains `search` (ignoring case), newest first.
+    async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError>;
+    async fn create_key(&self, draft: &KeyDraft, avatar: Option<&Avatar>, token: &SealedToken) -> Result<ApiKey, AppError>;
+    /// Fails with `Conflict` unless the key is still at `expected_version`.
+    async fn modify_key(&self, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError>;
+    /// Fails with `Conflict` if the key already is in the wanted state.
+    async fn set_blocked(&self, id: Uuid, blocked: bool) -> Result<ApiKey, AppError>;
+    async fn delete_key(&self, id: Uuid) -> Result<(), AppError>;
+    async fn sealed_token(&self, id: Uuid) -> Result<SealedToken, AppError>;
+    async fn avatar(&self, id: Uuid) -> Result<Option<Avatar>, AppError>;
+}
+
+/// Everything a server function may use, provided once per request.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn KeyStore>,
+    pub vault: Arc<TokenVault>,
+}
+
+impl Services {
+    /// The services of the current request; `Internal` when called outside
+    /// a request the server set up (a wiring bug, logged).
+    pub fn current() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<Services>().ok_or_else(|| {
+            tracing::error!("server function called without Services in context");
+            AppError::Internal
+        })
+    }
+}
+
+/// Sets the response status for a failed server function and passes the
+/// result on, so the HTTP status tells the truth (422, 404, 409, ...).
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(err.status()) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}

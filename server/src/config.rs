@@ -1,0 +1,120 @@
+//! Configuration from environment variables (a `.env` file is read first if
+//! present). See `.env.example` at the project root.
+
+use app::domain::vault::{TokenVault, VaultError};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/keyhold";
+pub const DEFAULT_MASTER_KEY_FILE: &str = ".keyhold/master.key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000 (got “{0}”)")]
+    SiteAddr(String),
+    #[error("KEYHOLD_MASTER_KEY: {0}")]
+    MasterKey(VaultError),
+    #[error("the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path")]
+    MasterKeyFile { path: PathBuf, source: std::io::Error },
+    #[error("the master key file {0} does not hold 32 bytes of base64; set KEYHOLD_MASTER_KEY or fix the file")]
+    BadMasterKeyFile(PathBuf),
+}
+
+/// Settings read once at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    /// `KEYHOLD_MASTER_KEY`, if set (base64 of 32 bytes).
+    master_key: Option<String>,
+    pub master_key_file: PathBuf,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let site = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            site_addr: site.parse().map_err(|_| ConfigError::SiteAddr(site.clone()))?,
+            master_key: var("KEYHOLD_MASTER_KEY"),
+            master_key_file: var("KEYHOLD_MASTER_KEY_FILE").unwrap_or_else(|| DEFAULT_MASTER_KEY_FILE.into()).into(),
+        })
+    }
+
+    /// The vault for tokens: from `KEYHOLD_MASTER_KEY`, else from the key
+    /// file, which is created (mode 0600) on first run with a warning.
+    pub fn vault(&self) -> Result<TokenVault, ConfigError> {
+        if let Some(key) = &self.master_key {
+            return TokenVault::from_base64(key).map_err(ConfigError::MasterKey);
+        }
+        let path = &self.master_key_file;
+        match std::fs::read_to_string(path) {
+            Ok(text) => TokenVault::from_base64(&text).map_err(|_| ConfigError::BadMasterKeyFile(path.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = TokenVault::generate_master_key();
+                write_private(path, &key).map_err(|source| ConfigError::MasterKeyFile { path: path.clone(), source })?;
+                tracing::warn!(
+                    file = %path.display(),
+                    "KEYHOLD_MASTER_KEY is not set: created a new master key in this file. \
+                     In production, set KEYHOLD_MASTER_KEY and keep it safe: without it, stored tokens cannot be copied."
+                );
+                TokenVault::from_base64(&key).map_err(ConfigError::MasterKey)
+            }
+            Err(source) => Err(ConfigError::MasterKeyFile { path: path.clone(), source }),
+        }
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_key_file_is_created_once_and_reused() {
+        let dir = std::env::temp_dir().join(format!("keyhold-config-{}", uuid::Uuid::new_v4()));
+        let config = Config {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            site_addr: "127.0.0.1:3000".parse().unwrap(),
+            master_key: None,
+            master_key_file: dir.join("master.key"),
+        };
+        let first = config.vault().unwrap();
+        let token = app::domain::token::Token::generate();
+        let sealed = first.seal(&token);
+        let second = config.vault().unwrap();
+        assert_eq!(second.open(&sealed).unwrap(), token);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_master_key_is_refused() {
+        let config = Config {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            site_addr: "127.0.0.1:3000".parse().unwrap(),
+            master_key: Some("too short".into()),
+            master_key_file: "unused".into(),
+        };
+        assert!(matches!(config.vault(), Err(ConfigError::MasterKey(_))));
+    }
+}

@@ -1,0 +1,80 @@
+//! The `keyhold` server: configuration, the Postgres store and the axum
+//! router. `main.rs` only starts things; tests drive [`router`] directly.
+
+pub mod config;
+pub mod db;
+
+use app::{shell, store::Services, App};
+use axum::{
+    extract::{FromRef, Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+/// Largest request body: a 1 MiB avatar plus the rest of the form.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub store: db::PgStore,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, store: db::PgStore, vault: app::domain::vault::TokenVault) -> Self {
+        let services = Services {
+            store: Arc::new(store.clone()),
+            vault: Arc::new(vault),
+        };
+        Self { leptos_options, services, store }
+    }
+}
+
+/// The whole app: pages, server functions, avatars and static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/avatars/{id}", get(avatar))
+        .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves a key's avatar PNG.
+async fn avatar(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    use app::store::KeyStore;
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return (StatusCode::NOT_FOUND, "No such avatar").into_response();
+    };
+    match state.store.avatar(id).await {
+        Ok(Some(avatar)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                // The URL carries the key's version, so it never goes stale.
+                (header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            avatar.png().to_vec(),
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such avatar").into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "The avatar could not be loaded").into_response(),
+    }
+}

@@ -1,0 +1,105 @@
+//! `keyhold`: serves the Keys page, or manages accounts from the shell.
+
+use clap::{Parser, Subcommand};
+use keyhold::{config::Config, db, router, AppState};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "keyhold", about = "Self-hosted API key manager", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Manage accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account.
+    Create { name: String },
+    /// List accounts.
+    List,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "keyhold=info,tower_http=warn,warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("keyhold: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let pool = db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database ({}). Set DATABASE_URL to a reachable PostgreSQL database, \
+             for example postgres://postgres@127.0.0.1:5432/keyhold",
+            db_reason(&e)
+        )
+    })?;
+    db::migrate(&pool).await.map_err(|e| format!("cannot migrate the database: {e}"))?;
+    let store = db::PgStore::new(pool);
+    match command {
+        Command::Serve => serve(config, store).await,
+        Command::Account { command: AccountCommand::Create { name } } => {
+            let account = store.create_account(&name).await.map_err(|e| e.to_string())?;
+            println!("Created account “{}” ({})", account.name, account.id);
+            Ok(())
+        }
+        Command::Account { command: AccountCommand::List } => {
+            for account in store.accounts().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}", account.id, account.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A short reason without the URL (it may carry a password).
+fn db_reason(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Io(e) => e.to_string(),
+        sqlx::Error::Database(e) => e.message().to_string(),
+        sqlx::Error::Configuration(_) => "DATABASE_URL is not a valid postgres:// URL".into(),
+        sqlx::Error::PoolTimedOut => "timed out connecting".into(),
+        other => other.to_string(),
+    }
+}
+
+async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
+    let vault = config.vault().map_err(|e| e.to_string())?;
+    let mut leptos_options = leptos::prelude::get_configuration(None)
+        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
+        .leptos_options;
+    leptos_options.site_addr = config.site_addr;
+    let app = router(AppState::new(leptos_options, store, vault));
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {} ({e}); set LEPTOS_SITE_ADDR to a free address", config.site_addr))?;
+    println!("Keyhold is running at http://{}/keys", config.site_addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
