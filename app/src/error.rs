@@ -62,6 +62,13 @@ impl AppError {
         }
     }
 
+    /// On the server, makes the current response carry this error's status.
+    fn with_response_status(self) -> Self {
+        #[cfg(feature = "ssr")]
+        let _ = crate::store::with_status::<()>(Err(self.clone()));
+        self
+    }
+
     /// The HTTP status a server function answers with.
     pub fn status(&self) -> u16 {
         match self {
@@ -79,14 +86,17 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let err = match value {
             // Bad arguments are the caller's fault; say so without echoing them.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::Transport("the request was malformed".into())
             }
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
             _ => AppError::Internal,
-        }
+        };
+        // Arguments that cannot be read fail before the function body (and
+        // its `with_status`) runs; without this they would answer 500.
+        err.with_response_status()
     }
 }
 

@@ -52,9 +52,36 @@ pub fn router(state: AppState) -> Router {
         .route("/avatars/{id}", get(avatar))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(require_multipart))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// server_fn panics ("couldn't parse boundary") when a multipart server
+/// function is called without a multipart body, which drops the connection;
+/// answer such a call with a client error instead.
+async fn require_multipart(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use app::{error::AppError, keys::api::{CreateKey, ModifyKey}};
+    use leptos::server_fn::{error::{FromServerFnError, SERVER_FN_ERROR_HEADER}, ServerFn};
+    let path = request.uri().path();
+    if path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH {
+        let boundary = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|ct| ct.to_str().ok())
+            .map(multer::parse_boundary);
+        if !matches!(boundary, Some(Ok(_))) {
+            let err = AppError::Transport("the form could not be read".into());
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), path)],
+                err.ser(),
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Serves a key's avatar PNG.

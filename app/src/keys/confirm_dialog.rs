@@ -7,20 +7,14 @@ use leptos::{prelude::*, task::spawn_local};
 #[component]
 pub fn ConfirmDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
-    let open = RwSignal::new(false);
-    Effect::new(move |_| open.set(state.confirm.read().is_some()));
-    Effect::new(move |_| {
-        if !open.get() {
-            state.confirm.set(None);
-        }
-    });
+    let open = Signal::derive(move || state.confirm.read().is_some());
     let title = Signal::derive(move || match state.confirm.get() {
         Some(Confirm::Block(_)) => "Block API Key".to_string(),
         Some(Confirm::Delete(_)) => "Delete API Key".to_string(),
         None => String::new(),
     });
     view! {
-        <Modal open title>
+        <Modal open on_close=Callback::new(move |_| state.confirm.set(None)) title>
             {move || state.confirm.get().map(|c| view! { <ConfirmBody confirm=c /> })}
         </Modal>
     }

@@ -10,7 +10,7 @@ use web_sys::{FormData, HtmlFormElement};
 pub fn CreateDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
     view! {
-        <Modal open=state.creating title="New API Key">
+        <Modal open=state.creating on_close=Callback::new(move |_| state.creating.set(false)) title="New API Key">
             <CreateForm />
         </Modal>
     }

@@ -61,7 +61,7 @@ pub fn KeyFields(
 
     view! {
         <div class="field">
-            <span class="label" id=id("avatar-label")>"Avatar" <span class="optional">"(optional)"</span></span>
+            <span class="label" id=id("avatar-label")>"Avatar " <span class="optional">"(optional)"</span></span>
             <div class="avatar-picker">
                 {current_avatar.map(|src| view! { <img class="avatar-preview" src=src alt="Current avatar" width="48" height="48" /> })}
                 <label class="button secondary file-button">

@@ -11,16 +11,10 @@ use web_sys::{FormData, HtmlFormElement};
 #[component]
 pub fn ModifyDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
-    let open = RwSignal::new(false);
     // The dialog is open exactly while a key is being edited.
-    Effect::new(move |_| open.set(state.editing.read().is_some()));
-    Effect::new(move |_| {
-        if !open.get() {
-            state.editing.set(None);
-        }
-    });
+    let open = Signal::derive(move || state.editing.read().is_some());
     view! {
-        <Modal open title="Modify API Key">
+        <Modal open on_close=Callback::new(move |_| state.editing.set(None)) title="Modify API Key">
             {move || state.editing.get().map(|key| view! { <ModifyForm key /> })}
         </Modal>
     }

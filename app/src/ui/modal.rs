@@ -7,8 +7,12 @@ use leptos::{html, prelude::*};
 
 #[component]
 pub fn Modal(
-    /// Whether the dialog is open; set it to false to close.
-    open: RwSignal<bool>,
+    /// Whether the dialog is open.
+    #[prop(into)]
+    open: Signal<bool>,
+    /// Called when the browser closes the dialog (Escape); the owner then
+    /// sets `open` to false.
+    on_close: Callback<()>,
     /// The dialog's title and accessible name.
     #[prop(into)]
     title: Signal<String>,
@@ -33,7 +37,11 @@ pub fn Modal(
             class="modal"
             aria-label=move || title.get()
             // Escape (and the form's own close) end here.
-            on:close=move |_| open.set(false)
+            on:close=move |_| {
+                if open.get_untracked() {
+                    on_close.run(());
+                }
+            }
         >
             <Show when=move || open.get()>
                 <h2 class="modal-title">{move || title.get()}</h2>

@@ -1,0 +1,327 @@
+//! Drives the whole Keyhold router in-process (no socket): requests go through
+//! `tower::ServiceExt::oneshot` exactly as axum would hand them over.
+#![allow(dead_code)]
+
+use app::{
+    domain::vault::TokenVault,
+    error::AppError,
+    model::{Account, ApiKey},
+};
+use axum::{
+    body::{Body, Bytes},
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use image::{DynamicImage, ImageFormat, RgbImage};
+use keyhold::{db::PgStore, router, AppState};
+use leptos::prelude::LeptosOptions;
+use serde::de::DeserializeOwned;
+use sqlx::PgPool;
+use std::io::Cursor;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The app under test plus a handle on its database.
+#[derive(Clone)]
+pub struct TestApp {
+    pub router: Router,
+    pub pool: PgPool,
+    pub store: PgStore,
+}
+
+impl TestApp {
+    pub fn new(pool: PgPool) -> Self {
+        let options = LeptosOptions::builder().output_name("keyhold").build();
+        let vault = TokenVault::from_base64(&TokenVault::generate_master_key()).expect("a generated master key is valid");
+        let store = PgStore::new(pool.clone());
+        let router = router(AppState::new(options, store.clone(), vault));
+        Self { router, pool, store }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("the body can be read").to_bytes();
+        Reply { status, headers, body }
+    }
+
+    /// A server function called the way the Leptos client calls it: a
+    /// url-encoded POST to `/rpc/{endpoint}`.
+    pub async fn rpc(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/rpc/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// A multipart server function (`create_key`, `modify_key`).
+    pub async fn rpc_multipart(&self, endpoint: &str, form: &Multipart) -> Reply {
+        let (content_type, body) = form.encode();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/rpc/{endpoint}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::builder().uri(uri).body(Body::empty()).unwrap()).await
+    }
+
+    // --- the server functions, typed ---------------------------------------
+
+    pub async fn list_keys(&self, q: &str) -> Vec<ApiKey> {
+        self.rpc("list_keys", &[("q", q)]).await.ok()
+    }
+
+    pub async fn list_accounts(&self) -> Vec<Account> {
+        self.rpc("list_accounts", &[]).await.ok()
+    }
+
+    pub async fn create_key(&self, form: &Multipart) -> Reply {
+        self.rpc_multipart("create_key", form).await
+    }
+
+    pub async fn modify_key(&self, form: &Multipart) -> Reply {
+        self.rpc_multipart("modify_key", form).await
+    }
+
+    pub async fn block_key(&self, id: Uuid) -> Reply {
+        self.rpc("block_key", &[("id", &id.to_string())]).await
+    }
+
+    pub async fn unblock_key(&self, id: Uuid) -> Reply {
+        self.rpc("unblock_key", &[("id", &id.to_string())]).await
+    }
+
+    pub async fn delete_key(&self, id: Uuid) -> Reply {
+        self.rpc("delete_key", &[("id", &id.to_string())]).await
+    }
+
+    pub async fn key_token(&self, id: Uuid) -> Reply {
+        self.rpc("key_token", &[("id", &id.to_string())]).await
+    }
+
+    // --- fixtures -----------------------------------------------------------
+
+    /// The account every fresh database has (created by the migration).
+    pub async fn default_account(&self) -> Account {
+        let accounts = self.store.accounts().await.expect("accounts can be listed");
+        accounts.into_iter().find(|a| a.name == "Default").expect("the migration creates a Default account")
+    }
+
+    pub async fn account(&self, name: &str) -> Account {
+        self.store.create_account(name).await.expect("the account can be created")
+    }
+
+    /// Creates a valid key named `name` for the Default account.
+    pub async fn key(&self, name: &str) -> ApiKey {
+        let account = self.default_account().await;
+        self.create_key(&Multipart::key(name, "https://hooks.example.com/keyhold", &[account.id])).await.ok()
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("the count query runs")
+    }
+
+    pub async fn key_count(&self) -> i64 {
+        self.count("SELECT count(*) FROM api_keys").await
+    }
+
+    /// The key as stored, read straight from the database.
+    pub async fn stored(&self, id: Uuid) -> Option<ApiKey> {
+        self.store_keys().await.into_iter().find(|k| k.id == id)
+    }
+
+    async fn store_keys(&self) -> Vec<ApiKey> {
+        use app::store::KeyStore;
+        self.store.list_keys("", 10_000).await.expect("keys can be listed")
+    }
+}
+
+/// A response, read in full.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The successful value; panics with the status and body otherwise.
+    #[track_caller]
+    pub fn ok<T: DeserializeOwned>(&self) -> T {
+        assert_eq!(self.status, StatusCode::OK, "expected success, got {} {}", self.status, self.text());
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("cannot decode {}: {e}", self.text()))
+    }
+
+    /// The error the server function returned, checking the status matches it.
+    #[track_caller]
+    pub fn err(&self) -> AppError {
+        assert!(
+            self.status.is_client_error() || self.status.is_server_error(),
+            "expected an error, got {} {}",
+            self.status,
+            self.text()
+        );
+        let err: AppError =
+            serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("cannot decode the error {}: {e}", self.text()));
+        assert_eq!(self.status.as_u16(), err.status(), "the status must tell the truth about {err:?}");
+        err
+    }
+
+    /// The field messages of an `Invalid` error, as `(field, message)`.
+    #[track_caller]
+    pub fn invalid_fields(&self) -> Vec<(String, String)> {
+        assert_eq!(self.status, StatusCode::UNPROCESSABLE_ENTITY, "expected 422, got {} {}", self.status, self.text());
+        match self.err() {
+            AppError::Invalid(errors) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    /// The message of a `NotFound` error.
+    #[track_caller]
+    pub fn not_found(&self) -> String {
+        assert_eq!(self.status, StatusCode::NOT_FOUND, "expected 404, got {} {}", self.status, self.text());
+        match self.err() {
+            AppError::NotFound(message) => message,
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+    }
+
+    /// The message of a `Conflict` error.
+    #[track_caller]
+    pub fn conflict(&self) -> String {
+        assert_eq!(self.status, StatusCode::CONFLICT, "expected 409, got {} {}", self.status, self.text());
+        match self.err() {
+            AppError::Conflict(message) => message,
+            other => panic!("expected Conflict, got {other:?}"),
+        }
+    }
+}
+
+/// A `multipart/form-data` body, built by hand.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    file: Option<(String, String)>,
+    bytes: Vec<u8>,
+}
+
+pub const BOUNDARY: &str = "----keyhold-test-boundary-7MA4YWxkTrZu0gW";
+
+impl Multipart {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The fields of the key dialogs.
+    pub fn key(name: &str, webhook_url: &str, accounts: &[Uuid]) -> Self {
+        let mut form = Self::new().text("name", name).text("webhook_url", webhook_url);
+        for account in accounts {
+            form = form.text("accounts", &account.to_string());
+        }
+        form
+    }
+
+    /// The fields of the modify dialog.
+    pub fn modify(key: &ApiKey, name: &str, webhook_url: &str, accounts: &[Uuid]) -> Self {
+        Self::new()
+            .text("id", &key.id.to_string())
+            .text("version", &key.version.to_string())
+            .merge(Self::key(name, webhook_url, accounts))
+    }
+
+    pub fn text(mut self, name: &str, value: &str) -> Self {
+        self.parts.push(Part { name: name.into(), file: None, bytes: value.as_bytes().to_vec() });
+        self
+    }
+
+    pub fn file(mut self, name: &str, filename: &str, content_type: &str, bytes: Vec<u8>) -> Self {
+        self.parts.push(Part { name: name.into(), file: Some((filename.into(), content_type.into())), bytes });
+        self
+    }
+
+    pub fn avatar(self, filename: &str, content_type: &str, bytes: Vec<u8>) -> Self {
+        self.file("avatar", filename, content_type, bytes)
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.parts.extend(other.parts);
+        self
+    }
+
+    /// `(content type, body)`.
+    pub fn encode(&self) -> (String, Vec<u8>) {
+        let mut body = Vec::new();
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            match &part.file {
+                None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", part.name).as_bytes()),
+                Some((filename, content_type)) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n",
+                        part.name
+                    )
+                    .as_bytes(),
+                ),
+            }
+            body.extend_from_slice(&part.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// An image of `w`×`h` pixels encoded as `format`, with a gradient so the
+/// encoder cannot shrink it to nothing.
+pub fn image(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
+    let img = DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8])));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), format).expect("the test image can be encoded");
+    out
+}
+
+/// True when `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
