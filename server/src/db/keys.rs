@@ -169,7 +169,7 @@ impl KeyStore for PgStore {
 
     async fn modify_key(&self, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM api_keys WHERE id = $1")
+        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await
@@ -224,7 +224,7 @@ impl KeyStore for PgStore {
 
     async fn set_blocked(&self, id: Uuid, blocked: bool) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let current: Option<bool> = sqlx::query_scalar("SELECT blocked FROM api_keys WHERE id = $1")
+        let current: Option<bool> = sqlx::query_scalar("SELECT blocked FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await
