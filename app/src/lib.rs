@@ -48,7 +48,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <ui::toasts::ToastRegion />
             <Routes fallback=|| view! { <ui::not_found::NotFound /> }>
-                <Route path=path!("/") view=|| view! { <Redirect path="/keys" /> } />
+                <Route path=path!("/") view=|| view! { <Redirect path="/keys" /> } ssr=SsrMode::Async />
                 // Async: the first response holds the rendered list in place.
                 <Route path=path!("/keys") view=keys::page::KeysPage ssr=SsrMode::Async />
             </Routes>

@@ -132,6 +132,16 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_token_parses() {
+        // Computed independently (Python's zlib.crc32) for the README.
+        assert!(Token::parse("kh_8dJ2kq0VYbnX3Lr7TzWm1cHfPs5AaE6u1j0o2G").is_ok());
+        assert_eq!(
+            Token::parse("kh_8dJ2kq0VYbnX3Lr7TzWm1cHfPs5AaE6u1j0o2H"),
+            Err(TokenError::BadChecksum)
+        );
+    }
+
+    #[test]
     fn a_token_built_from_a_random_part_parses() {
         let t = Token::from_random_part("0123456789abcdefghijABCDEFGHIJkl");
         assert_eq!(Token::parse(t.expose()), Ok(t));

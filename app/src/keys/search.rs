@@ -113,7 +113,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
                 placeholder="Search keys by name"
                 aria-label="Search"
                 autocomplete="off"
-                aria-controls="key-suggestions"
+                aria-controls=move || (!suggestions().is_empty()).then_some("key-suggestions")
                 aria-activedescendant=move || active.get().map(|i| format!("key-suggestion-{i}"))
                 prop:value=move || text.get()
                 on:input=on_input

@@ -10,7 +10,7 @@ pub async fn create_key(data: MultipartData) -> Result<ApiKey, AppError> {
     with_status(async {
         let services = Services::current()?;
         let form = KeyForm::read(data).await?;
-        let (draft, avatar) = form.validate()?;
+        let (draft, avatar) = form.validate().await?;
         let token = Token::generate();
         let sealed = services.vault.seal(&token);
         services.store.create_key(&draft, avatar.as_ref(), &sealed).await

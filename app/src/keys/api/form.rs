@@ -79,14 +79,23 @@ impl KeyForm {
     }
 
     /// Validates every field, collecting all messages.
-    pub fn validate(self) -> Result<(KeyDraft, Option<Avatar>), AppError> {
+    pub async fn validate(self) -> Result<(KeyDraft, Option<Avatar>), AppError> {
         let mut errors: Vec<FieldError> = Vec::new();
         let draft = KeyDraft::parse(&self.input).map_err(|e| errors.extend(e)).ok();
         let avatar = if self.avatar_too_large {
             errors.push(FieldError::new(field::AVATAR, "Choose an image of at most 1 MiB."));
             None
         } else {
-            match self.avatar.as_deref().map(Avatar::from_upload) {
+            let decoded = match self.avatar {
+                // Decoding is CPU work: keep it off the async workers.
+                Some(bytes) => Some(
+                    tokio::task::spawn_blocking(move || Avatar::from_upload(&bytes))
+                        .await
+                        .map_err(|_| AppError::Internal)?,
+                ),
+                None => None,
+            };
+            match decoded {
                 Some(Ok(a)) => Some(a),
                 Some(Err(message)) => {
                     errors.push(FieldError::new(field::AVATAR, message));

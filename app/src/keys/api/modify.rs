@@ -13,7 +13,7 @@ pub async fn modify_key(data: MultipartData) -> Result<ApiKey, AppError> {
         let form = KeyForm::read(data).await?;
         let (id, version) = form.identity()?;
         let remove = form.remove_avatar;
-        let (draft, avatar) = form.validate()?;
+        let (draft, avatar) = form.validate().await?;
         let change = match (avatar, remove) {
             (Some(avatar), _) => AvatarChange::Replace(avatar),
             (None, true) => AvatarChange::Remove,
