@@ -6,6 +6,7 @@ pub mod avatar;
 mod clipboard;
 mod confirm_dialog;
 mod create_dialog;
+mod key_dialog_form;
 mod key_form;
 mod list;
 mod modify_dialog;
