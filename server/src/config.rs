@@ -2,8 +2,10 @@
 //! present). See `.env.example` at the project root.
 
 use app::domain::vault::{TokenVault, VaultError};
+use crate::verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings};
 use std::{
     net::SocketAddr,
+    num::NonZeroU32,
     path::{Path, PathBuf},
 };
 
@@ -14,6 +16,8 @@ pub const DEFAULT_MASTER_KEY_FILE: &str = ".keyhold/master.key";
 pub enum ConfigError {
     #[error("LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000 (got “{0}”)")]
     SiteAddr(String),
+    #[error("KEYHOLD_VERIFY_RATE_LIMIT must be a whole number of verifications per second per client, at least 1 (got “{0}”)")]
+    VerifyRateLimit(String),
     #[error("KEYHOLD_MASTER_KEY: {0}")]
     MasterKey(VaultError),
     #[error("the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path")]
@@ -30,6 +34,8 @@ pub struct Config {
     /// `KEYHOLD_MASTER_KEY`, if set (base64 of 32 bytes).
     master_key: Option<String>,
     pub master_key_file: PathBuf,
+    /// `KEYHOLD_VERIFY_RATE_LIMIT`: verifications per second per client address.
+    pub verify_rate_limit: NonZeroU32,
 }
 
 impl Config {
@@ -37,12 +43,22 @@ impl Config {
         let _ = dotenvy::dotenv();
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let site = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let verify_rate_limit = match var("KEYHOLD_VERIFY_RATE_LIMIT") {
+            None => DEFAULT_PER_SECOND,
+            Some(limit) => limit.trim().parse().map_err(|_| ConfigError::VerifyRateLimit(limit.clone()))?,
+        };
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr: site.parse().map_err(|_| ConfigError::SiteAddr(site.clone()))?,
             master_key: var("KEYHOLD_MASTER_KEY"),
             master_key_file: var("KEYHOLD_MASTER_KEY_FILE").unwrap_or_else(|| DEFAULT_MASTER_KEY_FILE.into()).into(),
+            verify_rate_limit,
         })
+    }
+
+    /// The verification API's settings.
+    pub fn verify_settings(&self) -> VerifySettings {
+        VerifySettings { rate_limit: self.verify_rate_limit, ..VerifySettings::default() }
     }
 
     /// The vault for tokens: from `KEYHOLD_MASTER_KEY`, else from the key
@@ -98,6 +114,7 @@ mod tests {
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             master_key: None,
             master_key_file: dir.join("master.key"),
+            verify_rate_limit: DEFAULT_PER_SECOND,
         };
         let first = config.vault().unwrap();
         let token = app::domain::token::Token::generate();
@@ -114,6 +131,7 @@ mod tests {
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             master_key: Some("too short".into()),
             master_key_file: "unused".into(),
+            verify_rate_limit: DEFAULT_PER_SECOND,
         };
         assert!(matches!(config.vault(), Err(ConfigError::MasterKey(_))));
     }

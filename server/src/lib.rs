@@ -1,8 +1,10 @@
 //! The `keyhold` server: configuration, the Postgres store and the axum
 //! router. `main.rs` only starts things; tests drive [`router`] directly.
 
+pub mod api;
 pub mod config;
 pub mod db;
+pub mod verify;
 
 use app::{shell, store::Services, App};
 use axum::{
@@ -28,6 +30,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub store: db::PgStore,
+    /// The verification API's cache, rate limit and last-use recorder.
+    pub verifier: Arc<verify::Verifier>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -42,17 +46,33 @@ impl AppState {
             store: Arc::new(store.clone()),
             vault: Arc::new(vault),
         };
-        Self { leptos_options, services, store }
+        let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
+        Self { leptos_options, services, store, verifier }
+    }
+
+    /// The same state with a verifier tuned by `settings`.
+    pub fn with_verify_settings(mut self, settings: verify::VerifySettings) -> Self {
+        self.verifier = Arc::new(verify::Verifier::new(settings));
+        self
+    }
+
+    /// Starts the verification cache's listener and the last-use writer;
+    /// keep the handle for as long as the server runs.
+    pub fn start_background_tasks(&self) -> verify::BackgroundTasks {
+        self.verifier.start(&self.store)
     }
 }
 
-/// The whole app: pages, server functions, avatars and static files.
+/// The whole app: pages, server functions, avatars, the JSON API and static
+/// files. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so the verify rate limit can tell clients apart.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/avatars/{id}", get(avatar))
+        .merge(api::routes(&state))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(require_multipart))

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use keyhold::{config::Config, db, router, AppState};
-use std::process::ExitCode;
+use std::{net::SocketAddr, process::ExitCode};
 
 #[derive(Parser)]
 #[command(name = "keyhold", about = "Self-hosted API key manager", version)]
@@ -91,15 +91,19 @@ async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
         .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
-    let app = router(AppState::new(leptos_options, store, vault));
+    let state = AppState::new(leptos_options, store, vault).with_verify_settings(config.verify_settings());
+    // Runs as long as the server: the verification cache's listener and the last-use writer.
+    let background = state.start_background_tasks();
+    let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {} ({e}); set LEPTOS_SITE_ADDR to a free address", config.site_addr))?;
     println!("Keyhold is running at http://{}/keys", config.site_addr);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
-        .map_err(|e| format!("server error: {e}"))
+        .await;
+    background.shutdown().await;
+    served.map_err(|e| format!("server error: {e}"))
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod keys;
+mod verify;
 
 use app::error::AppError;
 use sqlx::{postgres::PgPoolOptions, PgPool};

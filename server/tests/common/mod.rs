@@ -2,6 +2,8 @@
 //! `tower::ServiceExt::oneshot` exactly as axum would hand them over.
 #![allow(dead_code)]
 
+pub mod http;
+
 use app::{
     domain::vault::TokenVault,
     error::AppError,
@@ -14,7 +16,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, RgbImage};
-use keyhold::{db::PgStore, router, AppState};
+use keyhold::{db::PgStore, router, verify::VerifySettings, AppState};
 use leptos::prelude::LeptosOptions;
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
@@ -28,15 +30,24 @@ pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
     pub store: PgStore,
+    /// The router's state (its verifier's cache, for instance).
+    pub state: AppState,
 }
 
 impl TestApp {
     pub fn new(pool: PgPool) -> Self {
+        Self::with_verify_settings(pool, VerifySettings::default())
+    }
+
+    /// An app whose verification API is tuned by `settings`. Its background
+    /// tasks are not started: see `AppState::start_background_tasks`.
+    pub fn with_verify_settings(pool: PgPool, settings: VerifySettings) -> Self {
         let options = LeptosOptions::builder().output_name("keyhold").build();
         let vault = TokenVault::from_base64(&TokenVault::generate_master_key()).expect("a generated master key is valid");
         let store = PgStore::new(pool.clone());
-        let router = router(AppState::new(options, store.clone(), vault));
-        Self { router, pool, store }
+        let state = AppState::new(options, store.clone(), vault).with_verify_settings(settings);
+        let router = router(state.clone());
+        Self { router, pool, store, state }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -118,6 +129,24 @@ impl TestApp {
         self.rpc("key_token", &[("id", &id.to_string())]).await
     }
 
+    /// `POST /api/v1/keys/verify` with `{"key": token}`.
+    pub async fn verify(&self, token: &str) -> Reply {
+        self.post_verify(serde_json::json!({ "key": token }).to_string(), None).await
+    }
+
+    /// `POST /api/v1/keys/verify` with this body and, if given, this
+    /// `Authorization` header.
+    pub async fn post_verify(&self, body: impl Into<Body>, authorization: Option<&str>) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/keys/verify")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        self.send(request.body(body.into()).unwrap()).await
+    }
+
     // --- fixtures -----------------------------------------------------------
 
     /// The account every fresh database has (created by the migration).
@@ -166,6 +195,12 @@ pub struct Reply {
 impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON, whatever the status.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("cannot decode {} {}: {e}", self.status, self.text()))
     }
 
     /// The successful value; panics with the status and body otherwise.

@@ -1,0 +1,72 @@
+//! Reads and writes of the verification API: a key by its token hash, and
+//! the batched "last used" times.
+
+use super::{internal, PgStore};
+use crate::verify::record::KeyRecord;
+use app::{error::AppError, model::Account};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct VerifyRow {
+    id: Uuid,
+    name: String,
+    blocked: bool,
+    expires_at: Option<DateTime<Utc>>,
+    /// `[[id, name], ...]` as JSON, ordered by account name.
+    accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
+}
+
+impl From<VerifyRow> for KeyRecord {
+    fn from(r: VerifyRow) -> Self {
+        KeyRecord {
+            id: r.id,
+            name: r.name,
+            blocked: r.blocked,
+            expires_at: r.expires_at,
+            accounts: r.accounts.0.into_iter().map(|(id, name)| Account { id, name }).collect(),
+        }
+    }
+}
+
+impl PgStore {
+    /// The key whose token hashes to `hash`, if any.
+    pub async fn key_by_token_hash(&self, hash: &[u8]) -> Result<Option<KeyRecord>, AppError> {
+        sqlx::query_as::<_, VerifyRow>(
+            "SELECT k.id, k.name, k.blocked, k.expires_at,
+                    COALESCE((
+                        SELECT json_agg(json_build_array(a.id, a.name) ORDER BY lower(a.name), a.id)
+                        FROM api_key_accounts ka JOIN accounts a ON a.id = ka.account_id
+                        WHERE ka.key_id = k.id
+                    ), '[]'::json) AS accounts
+             FROM api_keys k
+             WHERE k.token_hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map(|row| row.map(KeyRecord::from))
+        .map_err(internal)
+    }
+
+    /// Sets `last_used_at` of each key to its time (pairs of `keys` and
+    /// `times`), never moving it backwards. One statement for the batch.
+    pub async fn record_last_used(&self, keys: &[Uuid], times: &[DateTime<Utc>]) -> Result<u64, AppError> {
+        sqlx::query(
+            "UPDATE api_keys AS k SET last_used_at = u.at
+             FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
+             WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)",
+        )
+        .bind(keys)
+        .bind(times)
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected())
+        .map_err(internal)
+    }
+
+    /// True when the database answers `SELECT 1`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+}

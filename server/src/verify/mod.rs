@@ -1,0 +1,185 @@
+//! The machinery behind `POST /api/v1/keys/verify`: the answer rule
+//! ([`record`]), the in-process cache ([`cache`]) kept honest by Postgres
+//! notifications ([`listener`]), last-use recording off the hot path
+//! ([`last_used`]) and the per-client rate limit ([`rate_limit`]).
+
+pub mod cache;
+pub mod last_used;
+pub mod listener;
+pub mod rate_limit;
+pub mod record;
+
+use crate::db::PgStore;
+use app::{
+    domain::{token::Token, vault::TokenVault},
+    error::AppError,
+};
+use cache::{Cached, TokenHash, VerifyCache};
+use chrono::Utc;
+use last_used::LastUsed;
+use rate_limit::VerifyRateLimit;
+use record::{Code, KeyRecord};
+use std::{
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::{
+    sync::{mpsc, Notify},
+    task::JoinHandle,
+};
+
+/// Tunables of the verification API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifySettings {
+    /// Verifications per second per client address (`KEYHOLD_VERIFY_RATE_LIMIT`).
+    pub rate_limit: NonZeroU32,
+    /// How often the last use of keys is written.
+    pub last_used_interval: Duration,
+    /// Cached tokens at most.
+    pub cache_capacity: usize,
+}
+
+impl Default for VerifySettings {
+    fn default() -> Self {
+        Self {
+            rate_limit: rate_limit::DEFAULT_PER_SECOND,
+            last_used_interval: last_used::DEFAULT_INTERVAL,
+            cache_capacity: cache::DEFAULT_CAPACITY,
+        }
+    }
+}
+
+/// The outcome of one verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub code: Code,
+    /// The key the token belongs to, when there is one.
+    pub key: Option<Arc<KeyRecord>>,
+}
+
+type UsesReceiver = mpsc::Receiver<(uuid::Uuid, chrono::DateTime<Utc>)>;
+
+/// Verifies tokens; one per server, shared by all requests.
+pub struct Verifier {
+    pub cache: Arc<VerifyCache>,
+    pub rate_limit: VerifyRateLimit,
+    last_used: LastUsed,
+    /// Taken by the writer task when [`Verifier::start`] runs.
+    uses: Mutex<Option<UsesReceiver>>,
+    settings: VerifySettings,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").field("cache", &self.cache).field("settings", &self.settings).finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier whose cache stays off and whose uses are not written until
+    /// [`Verifier::start`] runs its background tasks.
+    pub fn new(settings: VerifySettings) -> Self {
+        let (last_used, uses) = LastUsed::channel();
+        Self {
+            cache: Arc::new(VerifyCache::new(settings.cache_capacity)),
+            rate_limit: VerifyRateLimit::new(settings.rate_limit),
+            last_used,
+            uses: Mutex::new(Some(uses)),
+            settings,
+        }
+    }
+
+    pub fn settings(&self) -> VerifySettings {
+        self.settings
+    }
+
+    /// Checks `presented` (never logged). A malformed token is answered
+    /// without touching the database; a known one from the cache when it can.
+    pub async fn verify(&self, store: &PgStore, presented: &str) -> Result<Verification, AppError> {
+        let Ok(token) = Token::parse(presented) else {
+            return Ok(Verification { code: Code::Malformed, key: None });
+        };
+        let hash: TokenHash = TokenVault::hash(&token).try_into().map_err(|_| {
+            tracing::error!("a SHA-256 hash is not 32 bytes long");
+            AppError::Internal
+        })?;
+        let found = match self.cache.get(&hash) {
+            Some(Cached::Key(key)) => Some(key),
+            Some(Cached::Unknown) => None,
+            None => {
+                let ticket = self.cache.ticket();
+                let found = store.key_by_token_hash(&hash).await?.map(Arc::new);
+                if let Some(ticket) = ticket {
+                    self.cache.fill(ticket, hash, found.clone());
+                }
+                found
+            }
+        };
+        let Some(key) = found else {
+            return Ok(Verification { code: Code::NotFound, key: None });
+        };
+        let now = Utc::now();
+        let code = key.code_at(now);
+        if code.is_valid() {
+            self.last_used.record(key.id, now);
+        }
+        Ok(Verification { code, key: Some(key) })
+    }
+
+    /// Starts the cache listener and the last-use writer; they stop when the
+    /// returned handle is dropped or the store's pool is closed. Call once
+    /// per verifier (a second call starts only the listener).
+    pub fn start(&self, store: &PgStore) -> BackgroundTasks {
+        let listener = tokio::spawn(listener::run(store.pool().clone(), self.cache.clone()));
+        let stop = Arc::new(Notify::new());
+        let uses = self.uses.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let writer = match uses {
+            Some(uses) => Some(tokio::spawn(last_used::run(
+                store.clone(),
+                uses,
+                self.settings.last_used_interval,
+                stop.clone(),
+            ))),
+            None => {
+                tracing::warn!("the last-use writer was already started for this verifier");
+                None
+            }
+        };
+        BackgroundTasks { listener, writer, stop }
+    }
+}
+
+/// The verifier's background tasks; dropping this stops them at once,
+/// [`BackgroundTasks::shutdown`] first writes the pending last uses.
+#[derive(Debug)]
+#[must_use = "dropping the handle stops the background tasks"]
+pub struct BackgroundTasks {
+    listener: JoinHandle<()>,
+    writer: Option<JoinHandle<()>>,
+    stop: Arc<Notify>,
+}
+
+/// Longest a shutdown waits for the pending last uses to be written.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl BackgroundTasks {
+    /// Writes the pending last uses (for at most a few seconds), then stops.
+    pub async fn shutdown(mut self) {
+        if let Some(writer) = self.writer.take() {
+            self.stop.notify_one();
+            if tokio::time::timeout(SHUTDOWN_TIMEOUT, writer).await.is_err() {
+                tracing::warn!("the last uses of keys could not be written before shutting down");
+            }
+        }
+    }
+}
+
+impl Drop for BackgroundTasks {
+    fn drop(&mut self) {
+        self.listener.abort();
+        if let Some(writer) = &self.writer {
+            writer.abort();
+        }
+    }
+}
