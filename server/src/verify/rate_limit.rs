@@ -51,7 +51,7 @@ impl VerifyRateLimit {
 
     /// `Err(wait)` when `client` is over its budget and must wait `wait`.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_CHECK_EVERY == 0 && self.limiter.len() > PRUNE_ABOVE {
+        if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(PRUNE_CHECK_EVERY) && self.limiter.len() > PRUNE_ABOVE {
             self.limiter.retain_recent();
         }
         self.limiter
