@@ -1,7 +1,9 @@
-//! Keyhold's web app: the Keys page components and their server functions.
+//! Keyhold's web app: the Keys and Accounts pages' components and their
+//! server functions.
 //! Compiled to wasm for the browser (`hydrate`) and natively for the server
 //! (`ssr`).
 
+pub mod accounts;
 pub mod domain;
 pub mod error;
 pub mod keys;
@@ -51,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/keys" /> } ssr=SsrMode::Async />
                 // Async: the first response holds the rendered list in place.
                 <Route path=path!("/keys") view=keys::page::KeysPage ssr=SsrMode::Async />
+                <Route path=path!("/accounts") view=accounts::page::AccountsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

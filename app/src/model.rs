@@ -22,6 +22,9 @@ pub struct ApiKey {
     /// Bumped by every change; a modify must name the version it started from.
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// When the key stops verifying; `None` for never.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 impl ApiKey {
@@ -34,3 +37,23 @@ impl ApiKey {
 
 /// The newest keys the list shows at most; a search narrows further.
 pub const LIST_LIMIT: i64 = 500;
+
+/// An account as the Accounts page shows it: with how many keys grant it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountUsage {
+    pub id: Uuid,
+    pub name: String,
+    /// Keys that grant this account.
+    pub key_count: i64,
+}
+
+impl AccountUsage {
+    /// "No keys", "1 key", "3 keys".
+    pub fn keys_text(&self) -> String {
+        match self.key_count {
+            0 => "No keys".into(),
+            1 => "1 key".into(),
+            n => format!("{n} keys"),
+        }
+    }
+}

@@ -3,9 +3,9 @@
 //! receive it through Leptos context as part of [`Services`].
 
 use crate::{
-    domain::{avatar::Avatar, draft::KeyDraft, vault::{SealedToken, TokenVault}},
+    domain::{avatar::Avatar, draft::KeyDraft, key_name::KeyName, vault::{SealedToken, TokenVault}},
     error::AppError,
-    model::{Account, ApiKey},
+    model::{Account, AccountUsage, ApiKey},
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -18,8 +18,24 @@ pub enum AvatarChange {
     Replace(Avatar),
 }
 
+/// Accounts as the Accounts page manages them. A supertrait of [`KeyStore`],
+/// so its methods are reachable through `Services::store`.
 #[async_trait::async_trait]
-pub trait KeyStore: Send + Sync + 'static {
+pub trait AccountStore: Send + Sync + 'static {
+    /// Every account with how many keys grant it, by name ignoring case.
+    async fn account_usage(&self) -> Result<Vec<AccountUsage>, AppError>;
+    /// Fails with `Invalid` on `name` when another account has the name in any case.
+    async fn create_account(&self, name: &KeyName) -> Result<AccountUsage, AppError>;
+    /// Fails with `NotFound` when the account is gone, `Invalid` on `name`
+    /// when another account has the name in any case.
+    async fn rename_account(&self, id: Uuid, name: &KeyName) -> Result<AccountUsage, AppError>;
+    /// Removes the account from every key that granted it; answers with the
+    /// account as it was, `key_count` being the keys that lost it.
+    async fn delete_account(&self, id: Uuid) -> Result<AccountUsage, AppError>;
+}
+
+#[async_trait::async_trait]
+pub trait KeyStore: AccountStore + Send + Sync + 'static {
     async fn list_accounts(&self) -> Result<Vec<Account>, AppError>;
     /// Keys whose name contains `search` (ignoring case), newest first.
     async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError>;
@@ -30,6 +46,9 @@ pub trait KeyStore: Send + Sync + 'static {
     async fn set_blocked(&self, id: Uuid, blocked: bool) -> Result<ApiKey, AppError>;
     async fn delete_key(&self, id: Uuid) -> Result<(), AppError>;
     async fn sealed_token(&self, id: Uuid) -> Result<SealedToken, AppError>;
+    /// Gives the key a new token; the old one keeps verifying for `grace`
+    /// (if any), then is forgotten.
+    async fn roll_token(&self, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<ApiKey, AppError>;
     async fn avatar(&self, id: Uuid) -> Result<Option<Avatar>, AppError>;
 }
 

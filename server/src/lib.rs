@@ -2,6 +2,7 @@
 //! router. `main.rs` only starts things; tests drive [`router`] directly.
 
 pub mod api;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod verify;

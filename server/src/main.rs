@@ -1,7 +1,12 @@
-//! `keyhold`: serves the Keys page, or manages accounts from the shell.
+//! `keyhold`: serves the Keys page, or manages accounts and keys from the
+//! shell (see `cli.rs`).
 
 use clap::{Parser, Subcommand};
-use keyhold::{config::Config, db, router, AppState};
+use keyhold::{
+    cli::{self, AccountCommand, KeyCommand},
+    config::Config,
+    db, router, AppState,
+};
 use std::{net::SocketAddr, process::ExitCode};
 
 #[derive(Parser)]
@@ -20,14 +25,11 @@ enum Command {
         #[command(subcommand)]
         command: AccountCommand,
     },
-}
-
-#[derive(Subcommand)]
-enum AccountCommand {
-    /// Create an account.
-    Create { name: String },
-    /// List accounts.
-    List,
+    /// Manage API keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
 }
 
 #[tokio::main]
@@ -60,16 +62,10 @@ async fn run(command: Command) -> Result<(), String> {
     let store = db::PgStore::new(pool);
     match command {
         Command::Serve => serve(config, store).await,
-        Command::Account { command: AccountCommand::Create { name } } => {
-            let account = store.create_account(&name).await.map_err(|e| e.to_string())?;
-            println!("Created account “{}” ({})", account.name, account.id);
-            Ok(())
-        }
-        Command::Account { command: AccountCommand::List } => {
-            for account in store.accounts().await.map_err(|e| e.to_string())? {
-                println!("{}\t{}", account.id, account.name);
-            }
-            Ok(())
+        Command::Account { command } => cli::account(&store, command).await,
+        Command::Key { command } => {
+            let vault = config.vault().map_err(|e| e.to_string())?;
+            cli::key(&store, &vault, command).await
         }
     }
 }

@@ -1,7 +1,8 @@
 //! A key's editable fields, validated together so the form can show every
 //! problem at once.
 
-use super::{key_name::KeyName, webhook_url::WebhookUrl};
+use super::{expiry::Expiry, key_name::KeyName, webhook_url::WebhookUrl};
+use chrono::{DateTime, NaiveDate, Utc};
 use crate::error::FieldError;
 use uuid::Uuid;
 
@@ -12,6 +13,7 @@ pub mod field {
     pub const WEBHOOK_URL: &str = "webhook_url";
     pub const ACCOUNTS: &str = "accounts";
     pub const AVATAR: &str = "avatar";
+    pub const EXPIRES: &str = "expires";
 }
 
 /// What the operator typed, before validation.
@@ -20,6 +22,8 @@ pub struct KeyInput {
     pub name: String,
     pub webhook_url: String,
     pub accounts: Vec<String>,
+    /// `YYYY-MM-DD`, or empty for a key that never expires.
+    pub expires: String,
 }
 
 /// A validated set of key fields.
@@ -29,10 +33,18 @@ pub struct KeyDraft {
     pub webhook_url: WebhookUrl,
     /// Distinct, in the order given; never empty.
     pub accounts: Vec<Uuid>,
+    /// When the key stops verifying; `None` for never.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl KeyDraft {
+    /// Validates against today's date (UTC).
     pub fn parse(input: &KeyInput) -> Result<Self, Vec<FieldError>> {
+        Self::parse_on(input, Utc::now().date_naive())
+    }
+
+    /// Validates as if today were `today` (expiry must be later).
+    pub fn parse_on(input: &KeyInput, today: NaiveDate) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = KeyName::parse(&input.name)
             .map_err(|m| errors.push(FieldError::new(field::NAME, m)))
@@ -43,11 +55,15 @@ impl KeyDraft {
         let accounts = parse_accounts(&input.accounts)
             .map_err(|m| errors.push(FieldError::new(field::ACCOUNTS, m)))
             .ok();
-        match (name, webhook_url, accounts) {
-            (Some(name), Some(webhook_url), Some(accounts)) if errors.is_empty() => Ok(KeyDraft {
+        let expiry = Expiry::parse(&input.expires, today)
+            .map_err(|m| errors.push(FieldError::new(field::EXPIRES, m)))
+            .ok();
+        match (name, webhook_url, accounts, expiry) {
+            (Some(name), Some(webhook_url), Some(accounts), Some(expiry)) if errors.is_empty() => Ok(KeyDraft {
                 name,
                 webhook_url,
                 accounts,
+                expires_at: expiry.at(),
             }),
             _ => Err(errors),
         }
@@ -79,6 +95,7 @@ mod tests {
             name: name.into(),
             webhook_url: url.into(),
             accounts: accounts.iter().map(|s| s.to_string()).collect(),
+            expires: String::new(),
         }
     }
 
@@ -100,6 +117,18 @@ mod tests {
     fn at_least_one_account_is_required() {
         let errors = KeyDraft::parse(&input("a", "https://x.io", &[])).unwrap_err();
         assert_eq!(errors, vec![FieldError::new(field::ACCOUNTS, "Choose at least one account.")]);
+    }
+
+    #[test]
+    fn an_expiry_date_must_be_after_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut i = input("a", "https://x.io", &[ACCOUNT]);
+        i.expires = "2026-11-26".into();
+        let errors = KeyDraft::parse_on(&i, today).unwrap_err();
+        assert_eq!(errors[0].field, field::EXPIRES);
+        i.expires = "2026-12-24".into();
+        let draft = KeyDraft::parse_on(&i, today).unwrap();
+        assert_eq!(draft.expires_at.unwrap().to_rfc3339(), "2026-12-24T00:00:00+00:00");
     }
 
     #[test]

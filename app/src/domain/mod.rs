@@ -2,7 +2,10 @@
 //! validates itself when it is built, so the rest of the code can trust it.
 
 pub mod draft;
+pub mod expiry;
+pub mod grace;
 pub mod key_name;
+pub mod relative_time;
 pub mod token;
 pub mod webhook_url;
 

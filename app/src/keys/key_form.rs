@@ -37,6 +37,7 @@ pub fn KeyFields(
     let url_error = message(errors, file_error, field::WEBHOOK_URL);
     let accounts_error = message(errors, file_error, field::ACCOUNTS);
     let avatar_error = message(errors, file_error, field::AVATAR);
+    let expires_error = message(errors, file_error, field::EXPIRES);
     let chosen = RwSignal::new(None::<String>);
     let remove = RwSignal::new(false);
 
@@ -52,6 +53,11 @@ pub fn KeyFields(
         }
     };
 
+    let expires = key
+        .as_ref()
+        .and_then(|k| k.expires_at)
+        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
     let (name, url, selected, current_avatar) = match &key {
         Some(k) => (k.name.clone(), k.webhook_url.clone(), k.accounts.iter().map(|a| a.id).collect(), k.avatar_url()),
         // With a single account there is nothing to choose: tick it.
@@ -119,6 +125,19 @@ pub fn KeyFields(
                 aria-describedby=id("url-error")
             />
             <FieldError id=id("url-error") message=Signal::derive(url_error) />
+        </div>
+        <div class="field">
+            <label class="label" for=id("expires")>"Expires " <span class="optional">"(optional)"</span></label>
+            <input
+                id=id("expires")
+                name=field::EXPIRES
+                type="date"
+                value=expires
+                aria-invalid=move || expires_error().is_some().to_string()
+                aria-describedby=id("expires-help")
+            />
+            <p class="help" id=id("expires-help")>"The key stops working at the start of this day (UTC). Leave empty for no expiry."</p>
+            <FieldError message=Signal::derive(expires_error) />
         </div>
         <fieldset class="field accounts" aria-describedby=id("accounts-error")>
             <legend class="label">"Accounts"</legend>

@@ -12,6 +12,7 @@ mod list;
 mod modify_dialog;
 mod options_menu;
 pub mod page;
+mod roll_dialog;
 mod row;
 mod search;
 mod state;

@@ -1,4 +1,4 @@
-//! The "Options" menu of a key: Block or Unblock, and Delete.
+//! The "Options" menu of a key: Block or Unblock, Roll token, Delete.
 
 use super::state::{Confirm, KeysState};
 use crate::{keys::api::unblock_key, model::ApiKey, ui::{icons::DotsIcon, toasts::Toasts}};
@@ -61,6 +61,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
     let id = key.id;
     let block_key = key.clone();
     let delete_key = key.clone();
+    let roll_key = key.clone();
     let toggle_block = move |_| {
         open.set(false);
         if !blocked {
@@ -102,6 +103,20 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                 <div class="menu" role="menu" aria-label=format!("Options for {}", key.name)>
                     <button type="button" role="menuitem" class="menu-item" node_ref=first_item on:click=toggle_block.clone()>
                         {if blocked { "Unblock" } else { "Block" }}
+                    </button>
+                    <button
+                        type="button"
+                        role="menuitem"
+                        class="menu-item"
+                        on:click={
+                            let roll_key = roll_key.clone();
+                            move |_| {
+                                open.set(false);
+                                state.rolling.set(Some(roll_key.clone()));
+                            }
+                        }
+                    >
+                        "Roll token"
                     </button>
                     <button
                         type="button"

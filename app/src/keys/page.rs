@@ -2,9 +2,9 @@
 
 use super::{
     api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, list::KeyList,
-    modify_dialog::ModifyDialog, search::SearchBox, state::KeysState,
+    modify_dialog::ModifyDialog, roll_dialog::RollDialog, search::SearchBox, state::KeysState,
 };
-use crate::ui::icons::KeyIcon;
+use crate::ui::topbar::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -17,12 +17,7 @@ pub fn KeysPage() -> impl IntoView {
     let keys = Resource::new(move || (q.get(), state.refresh.get()), |(q, _)| list_keys(q));
     view! {
         <Title text="Keys · Keyhold" />
-        <header class="topbar">
-            <a class="brand" href="/keys">
-                <KeyIcon />
-                "Keyhold"
-            </a>
-        </header>
+        <TopBar />
         <main class="page">
             <div class="page-head">
                 <div>
@@ -39,5 +34,6 @@ pub fn KeysPage() -> impl IntoView {
         <CreateDialog />
         <ModifyDialog />
         <ConfirmDialog />
+        <RollDialog />
     }
 }

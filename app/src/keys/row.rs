@@ -4,6 +4,7 @@
 use super::{avatar::KeyAvatar, clipboard, options_menu::OptionsMenu, state::KeysState};
 use crate::{
     keys::api::key_token,
+    domain::relative_time,
     model::ApiKey,
     ui::{icons::{CopyIcon, PencilIcon}, toasts::Toasts},
 };
@@ -50,6 +51,10 @@ pub fn KeyRow(key: ApiKey) -> impl IntoView {
 
     let edit_key = key.clone();
     let created = key.created_at.format("%b %-d, %Y").to_string();
+    let now = chrono::Utc::now();
+    let last_used = relative_time::last_used(now, key.last_used_at);
+    let expiry = relative_time::expiry(now, key.expires_at);
+    let expired = key.expires_at.is_some_and(|t| t <= now);
     let created_iso = key.created_at.to_rfc3339();
     let accounts = key.accounts.clone();
     view! {
@@ -64,13 +69,18 @@ pub fn KeyRow(key: ApiKey) -> impl IntoView {
                 <div class="key-title">
                     <span class="key-name">{key.name.clone()}</span>
                     {key.blocked.then(|| view! { <span class="badge danger">"Blocked"</span> })}
+                    {key.accounts.is_empty().then(|| view! { <span class="badge warning">"No account"</span> })}
                 </div>
                 <span class="key-url" title=key.webhook_url.clone()>{key.webhook_url.clone()}</span>
                 <ul class="chips" aria-label="Accounts">
                     {accounts.into_iter().map(|a| view! { <li class="chip">{a.name}</li> }).collect_view()}
                 </ul>
             </div>
-            <time class="key-created" datetime=created_iso>{format!("Created {created}")}</time>
+            <div class="key-dates">
+                <time datetime=created_iso>{format!("Created {created}")}</time>
+                <span>{last_used}</span>
+                {expiry.map(|text| view! { <span class:expired=expired>{text}</span> })}
+            </div>
             <div class="key-actions">
                 <button
                     type="button"

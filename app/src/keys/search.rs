@@ -46,6 +46,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
     let on_input = move |e: ev::Event| {
         let value = event_target_value(&e);
         text.set(value.clone());
+        focused.set(true);
         active.set(None);
         state.highlighted.set(None);
         if let Some(h) = pending.get_value() {
@@ -75,6 +76,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
     };
 
     let choose = move |key: ApiKey| {
+        if let Some(h) = pending.get_value() { h.clear(); }
         text.set(key.name.clone());
         focused.set(false);
         active.set(None);
@@ -99,7 +101,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
                     choose(key);
                 }
             }
-            "Escape" if focused.get_untracked() => focused.set(false),
+            "Escape" if !list.is_empty() => { e.prevent_default(); focused.set(false) }
             _ => {}
         }
     };

@@ -23,6 +23,8 @@ pub struct KeysState {
     pub creating: RwSignal<bool>,
     pub editing: RwSignal<Option<ApiKey>>,
     pub confirm: RwSignal<Option<Confirm>>,
+    /// The key whose token is being rolled.
+    pub rolling: RwSignal<Option<ApiKey>>,
     /// The key picked from the search suggestions, scrolled to and marked.
     pub highlighted: RwSignal<Option<Uuid>>,
     pub accounts: Resource<Result<Vec<Account>, AppError>>,
@@ -36,6 +38,7 @@ impl KeysState {
             creating: RwSignal::new(false),
             editing: RwSignal::new(None),
             confirm: RwSignal::new(None),
+            rolling: RwSignal::new(None),
             highlighted: RwSignal::new(None),
             accounts: Resource::new(move || refresh.get(), |_| list_accounts()),
         };

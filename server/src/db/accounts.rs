@@ -1,30 +1,121 @@
-//! Accounts, managed from the shell for now (`keyhold account ...`).
+//! Accounts: listed with their usage, created, renamed and deleted from the
+//! Accounts page (and from the shell, `keyhold account ...`). Every write is
+//! one transaction; a name taken in any case is a field error, not a 500.
 
 use super::{internal, violates, PgStore};
-use app::{error::AppError, model::Account};
+use app::{
+    domain::key_name::KeyName,
+    error::AppError,
+    model::{Account, AccountUsage},
+    store::AccountStore,
+};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+fn gone() -> AppError {
+    AppError::NotFound("This account no longer exists: it was deleted in another tab or by another operator.".into())
+}
+
+/// Maps a broken `accounts_name_unique` index to a message on the name field.
+fn name_taken(name: &KeyName) -> impl FnOnce(sqlx::Error) -> AppError + '_ {
+    move |err| {
+        if violates(&err, "accounts_name_unique") {
+            AppError::invalid("name", format!("An account named “{name}” already exists."))
+        } else {
+            internal(err)
+        }
+    }
+}
+
+/// How many keys grant the account.
+async fn key_count(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<i64, AppError> {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM api_key_accounts WHERE account_id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)
+}
 
 impl PgStore {
+    /// Every account, by name ignoring case.
     pub async fn accounts(&self) -> Result<Vec<Account>, AppError> {
-        sqlx::query_as::<_, (uuid::Uuid, String)>("SELECT id, name FROM accounts ORDER BY lower(name), id")
+        sqlx::query_as::<_, (Uuid, String)>("SELECT id, name FROM accounts ORDER BY lower(name), id")
             .fetch_all(&self.pool)
             .await
             .map(|rows| rows.into_iter().map(|(id, name)| Account { id, name }).collect())
             .map_err(internal)
     }
 
+    /// Creates an account from an unchecked name (the shell's `account create`).
     pub async fn create_account(&self, name: &str) -> Result<Account, AppError> {
-        let name = app::domain::key_name::KeyName::parse(name).map_err(|m| AppError::invalid("name", m))?;
-        sqlx::query_as::<_, (uuid::Uuid, String)>("INSERT INTO accounts (name) VALUES ($1) RETURNING id, name")
+        let name = KeyName::parse(name).map_err(|m| AppError::invalid("name", m))?;
+        let created = AccountStore::create_account(self, &name).await?;
+        Ok(Account { id: created.id, name: created.name })
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountStore for PgStore {
+    async fn account_usage(&self) -> Result<Vec<AccountUsage>, AppError> {
+        sqlx::query_as::<_, (Uuid, String, i64)>(
+            "SELECT a.id, a.name, count(ka.key_id) AS key_count
+             FROM accounts a LEFT JOIN api_key_accounts ka ON ka.account_id = a.id
+             GROUP BY a.id
+             ORDER BY lower(a.name), a.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map(|rows| rows.into_iter().map(|(id, name, key_count)| AccountUsage { id, name, key_count }).collect())
+        .map_err(internal)
+    }
+
+    async fn create_account(&self, name: &KeyName) -> Result<AccountUsage, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let (id, saved) = sqlx::query_as::<_, (Uuid, String)>("INSERT INTO accounts (name) VALUES ($1) RETURNING id, name")
             .bind(name.as_str())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
-            .map(|(id, name)| Account { id, name })
-            .map_err(|err| {
-                if violates(&err, "accounts_name_unique") {
-                    AppError::invalid("name", format!("An account named “{name}” already exists."))
-                } else {
-                    internal(err)
-                }
-            })
+            .map_err(name_taken(name))?;
+        tx.commit().await.map_err(internal)?;
+        Ok(AccountUsage { id, name: saved, key_count: 0 })
+    }
+
+    async fn rename_account(&self, id: Uuid, name: &KeyName) -> Result<AccountUsage, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        // No row: the account was deleted since the page showed it.
+        let saved = sqlx::query_scalar::<_, String>(
+            "UPDATE accounts SET name = $2, updated_at = now() WHERE id = $1 RETURNING name",
+        )
+        .bind(id)
+        .bind(name.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(name_taken(name))?
+        .ok_or_else(gone)?;
+        let key_count = key_count(&mut tx, id).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(AccountUsage { id, name: saved, key_count })
+    }
+
+    async fn delete_account(&self, id: Uuid) -> Result<AccountUsage, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        // The lock keeps keys from gaining the account while it is counted
+        // (adding a link takes a key-share lock on the account row).
+        let name = sqlx::query_scalar::<_, String>("SELECT name FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(gone)?;
+        let key_count = key_count(&mut tx, id).await?;
+        // The links go with it (ON DELETE CASCADE); their trigger tells the
+        // verification caches.
+        sqlx::query("DELETE FROM accounts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(AccountUsage { id, name, key_count })
     }
 }

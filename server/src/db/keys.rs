@@ -39,6 +39,8 @@ struct KeyRow {
     has_avatar: bool,
     /// `[[id, name], ...]` as JSON, ordered by account name.
     accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
 }
 
 impl From<KeyRow> for ApiKey {
@@ -52,6 +54,8 @@ impl From<KeyRow> for ApiKey {
             has_avatar: r.has_avatar,
             version: r.version,
             created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
         }
     }
 }
@@ -142,14 +146,15 @@ impl KeyStore for PgStore {
     async fn create_key(&self, draft: &KeyDraft, avatar: Option<&Avatar>, token: &SealedToken) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(draft.name.as_str())
         .bind(draft.webhook_url.as_str())
         .bind(&token.hash)
         .bind(&token.nonce)
         .bind(&token.ciphertext)
+        .bind(draft.expires_at)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| name_taken(e, draft))?;
@@ -186,12 +191,13 @@ impl KeyStore for PgStore {
             Some(_) => {}
         }
         sqlx::query(
-            "UPDATE api_keys SET name = $2, webhook_url = $3, version = version + 1, updated_at = now()
+            "UPDATE api_keys SET name = $2, webhook_url = $3, expires_at = $4, version = version + 1, updated_at = now()
              WHERE id = $1",
         )
         .bind(id)
         .bind(draft.name.as_str())
         .bind(draft.webhook_url.as_str())
+        .bind(draft.expires_at)
         .execute(&mut *tx)
         .await
         .map_err(|e| name_taken(e, draft))?;
@@ -274,6 +280,49 @@ impl KeyStore for PgStore {
         .map_err(internal)?
         .map(|(hash, nonce, ciphertext)| SealedToken { hash, nonce, ciphertext })
         .ok_or_else(gone)
+    }
+
+    async fn roll_token(&self, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<ApiKey, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let old_hash: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM api_keys WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(gone)?;
+        // Old tokens past their grace are of no use any more.
+        sqlx::query("DELETE FROM api_key_previous_tokens WHERE key_id = $1 AND valid_until <= now()")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if let Some(grace) = grace {
+            sqlx::query(
+                "INSERT INTO api_key_previous_tokens (token_hash, key_id, valid_until)
+                 VALUES ($1, $2, now() + make_interval(secs => $3))",
+            )
+            .bind(&old_hash)
+            .bind(id)
+            .bind(grace.num_seconds() as f64)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+        sqlx::query(
+            "UPDATE api_keys SET token_hash = $2, token_nonce = $3, token_ciphertext = $4,
+                    version = version + 1, updated_at = now()
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&token.hash)
+        .bind(&token.nonce)
+        .bind(&token.ciphertext)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let key = fetch_key(&mut tx, id).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(key)
     }
 
     async fn avatar(&self, id: Uuid) -> Result<Option<Avatar>, AppError> {

@@ -15,6 +15,8 @@ struct VerifyRow {
     expires_at: Option<DateTime<Utc>>,
     /// `[[id, name], ...]` as JSON, ordered by account name.
     accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
+    /// Set when the token is a rolled key's previous one.
+    token_valid_until: Option<DateTime<Utc>>,
 }
 
 impl From<VerifyRow> for KeyRecord {
@@ -25,12 +27,14 @@ impl From<VerifyRow> for KeyRecord {
             blocked: r.blocked,
             expires_at: r.expires_at,
             accounts: r.accounts.0.into_iter().map(|(id, name)| Account { id, name }).collect(),
+            token_valid_until: r.token_valid_until,
         }
     }
 }
 
 impl PgStore {
-    /// The key whose token hashes to `hash`, if any.
+    /// The key whose token hashes to `hash`, if any: its current token, or
+    /// a previous one still in its grace period after a roll.
     pub async fn key_by_token_hash(&self, hash: &[u8]) -> Result<Option<KeyRecord>, AppError> {
         sqlx::query_as::<_, VerifyRow>(
             "SELECT k.id, k.name, k.blocked, k.expires_at,
@@ -38,9 +42,15 @@ impl PgStore {
                         SELECT json_agg(json_build_array(a.id, a.name) ORDER BY lower(a.name), a.id)
                         FROM api_key_accounts ka JOIN accounts a ON a.id = ka.account_id
                         WHERE ka.key_id = k.id
-                    ), '[]'::json) AS accounts
-             FROM api_keys k
-             WHERE k.token_hash = $1",
+                    ), '[]'::json) AS accounts,
+                    t.valid_until AS token_valid_until
+             FROM (
+                 SELECT id AS key_id, NULL::timestamptz AS valid_until FROM api_keys WHERE token_hash = $1
+                 UNION ALL
+                 SELECT key_id, valid_until FROM api_key_previous_tokens WHERE token_hash = $1 AND valid_until > now()
+             ) t
+             JOIN api_keys k ON k.id = t.key_id
+             LIMIT 1",
         )
         .bind(hash)
         .fetch_optional(&self.pool)

@@ -202,6 +202,7 @@ mod tests {
             blocked: false,
             expires_at: None,
             accounts: vec![Account { id: Uuid::new_v4(), name: "Default".into() }],
+            token_valid_until: None,
         })
     }
 

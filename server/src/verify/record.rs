@@ -16,6 +16,9 @@ pub struct KeyRecord {
     pub expires_at: Option<DateTime<Utc>>,
     /// Ordered by name, as the Keys page shows them.
     pub accounts: Vec<Account>,
+    /// For a rolled key's previous token: when its grace period ends.
+    /// `None` for the key's current token.
+    pub token_valid_until: Option<DateTime<Utc>>,
 }
 
 /// The answer of a verification (`valid` is true exactly for `VALID`):
@@ -51,7 +54,10 @@ impl KeyRecord {
     /// operator's decision is the more useful thing to report; a key without
     /// accounts is refused last, as it is the least likely to be deliberate.
     pub fn code_at(&self, now: DateTime<Utc>) -> Code {
-        if self.blocked {
+        // A previous token past its grace period belongs to no key any more.
+        if self.token_valid_until.is_some_and(|until| until <= now) {
+            Code::NotFound
+        } else if self.blocked {
             Code::Blocked
         } else if self.expires_at.is_some_and(|at| at <= now) {
             Code::Expired
@@ -75,7 +81,16 @@ mod tests {
             blocked: false,
             expires_at: None,
             accounts: vec![Account { id: Uuid::new_v4(), name: "Default".into() }],
+            token_valid_until: None,
         }
+    }
+
+    #[test]
+    fn a_previous_token_works_until_its_grace_period_ends_then_is_unknown() {
+        let until = Utc::now();
+        let key = KeyRecord { token_valid_until: Some(until), ..record() };
+        assert_eq!(key.code_at(until - Duration::seconds(1)), Code::Valid);
+        assert_eq!(key.code_at(until), Code::NotFound);
     }
 
     #[test]

@@ -360,3 +360,23 @@ pub fn image(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+// --- the Accounts page's server functions ----------------------------------
+
+impl TestApp {
+    pub async fn list_account_usage(&self) -> Vec<app::model::AccountUsage> {
+        self.rpc("list_account_usage", &[]).await.ok()
+    }
+
+    pub async fn create_account(&self, name: &str) -> Reply {
+        self.rpc("create_account", &[("name", name)]).await
+    }
+
+    pub async fn rename_account(&self, id: Uuid, name: &str) -> Reply {
+        self.rpc("rename_account", &[("id", &id.to_string()), ("name", name)]).await
+    }
+
+    pub async fn delete_account(&self, id: Uuid) -> Reply {
+        self.rpc("delete_account", &[("id", &id.to_string())]).await
+    }
+}

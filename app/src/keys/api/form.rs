@@ -61,6 +61,7 @@ impl KeyForm {
                 field::NAME => form.input.name = text,
                 field::WEBHOOK_URL => form.input.webhook_url = text,
                 field::ACCOUNTS => form.input.accounts.push(text),
+                field::EXPIRES => form.input.expires = text,
                 "remove_avatar" => form.remove_avatar = !text.is_empty(),
                 "id" => form.id = Some(text),
                 "version" => form.version = Some(text),

@@ -9,6 +9,7 @@ mod delete;
 pub mod form;
 mod list;
 mod modify;
+mod roll;
 mod token;
 
 pub use accounts::*;
@@ -17,4 +18,5 @@ pub use create::*;
 pub use delete::*;
 pub use list::*;
 pub use modify::*;
+pub use roll::*;
 pub use token::*;

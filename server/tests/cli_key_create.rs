@@ -1,0 +1,70 @@
+//! `keyhold key create` (the shell's way to create a key, used by
+//! `scripts/bench`) against a fresh PostgreSQL database per test.
+
+mod common;
+
+use app::{domain::draft::field, error::AppError};
+use common::TestApp;
+use keyhold::cli::{create_key, describe, NewKey};
+use sqlx::PgPool;
+
+fn new_key(name: &str, accounts: &[&str]) -> NewKey {
+    NewKey {
+        name: name.into(),
+        webhook_url: "https://hooks.example.com/keyhold".into(),
+        accounts: accounts.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_key_created_from_the_shell_verifies_with_the_token_it_printed(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (key, token) = create_key(&app.store, &app.state.services.vault, &new_key("Bench", &["default"])).await.unwrap();
+    assert_eq!(key.accounts, vec![app.default_account().await]);
+
+    let reply = app.verify(token.expose()).await;
+    let body = reply.json();
+    assert_eq!(body["code"], "VALID", "{body}");
+    assert_eq!(body["keyId"], key.id.to_string());
+    // Operators can copy it from the Keys page like any other key.
+    let copied: String = app.key_token(key.id).await.ok();
+    assert_eq!(copied, token.expose());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_key_can_grant_several_accounts_named_on_the_command_line(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let acme = app.account("Acme Corp").await;
+    let (key, _) = create_key(&app.store, &app.state.services.vault, &new_key("Both", &["Default", "ACME CORP"])).await.unwrap();
+    let names: Vec<&str> = key.accounts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, vec![acme.name.as_str(), "Default"]);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_key_for_an_unknown_account_is_refused_and_saves_nothing(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let err = create_key(&app.store, &app.state.services.vault, &new_key("Orphan", &["Nobody"])).await.unwrap_err();
+    assert!(err.field_message(field::ACCOUNTS).unwrap().contains("Nobody"), "{err:?}");
+    assert_eq!(app.key_count().await, 0);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_key_is_validated_like_on_the_keys_page_and_every_problem_is_named_by_its_option(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let mut new = new_key(" ", &["Default"]);
+    new.webhook_url = "ftp://example.com".into();
+    let err = create_key(&app.store, &app.state.services.vault, &new).await.unwrap_err();
+    assert!(matches!(err, AppError::Invalid(ref errors) if errors.len() == 2), "{err:?}");
+    let line = describe(&err);
+    assert!(line.starts_with("--name: ") && line.contains("; --webhook-url: "), "{line}");
+    assert_eq!(app.key_count().await, 0);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_second_key_with_the_same_name_is_refused(pool: PgPool) {
+    let app = TestApp::new(pool);
+    create_key(&app.store, &app.state.services.vault, &new_key("Twice", &["Default"])).await.unwrap();
+    let err = create_key(&app.store, &app.state.services.vault, &new_key("twice", &["Default"])).await.unwrap_err();
+    assert!(err.field_message(field::NAME).is_some(), "{err:?}");
+    assert_eq!(app.key_count().await, 1);
+}
