@@ -19,18 +19,30 @@ ensure_build_tools() {
   fi
 }
 
+# Installs Debian packages (as root, or through sudo).
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_browser_tools() {
   if [ ! -x /usr/bin/chromium ]; then
     echo "==> installing Chromium"
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    fi
+    apt_install chromium
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     echo "==> installing Playwright (npm)"
     (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+# The HTTP load generator of scripts/bench (Debian's package).
+ensure_wrk() {
+  if ! command -v wrk >/dev/null; then
+    echo "==> installing wrk"
+    apt_install wrk
   fi
 }
 

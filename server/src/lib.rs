@@ -26,13 +26,28 @@ use tower_http::{
 /// Largest request body: a 1 MiB avatar plus the rest of the form.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
 
+/// What every handler shares, behind one reference count: axum clones the
+/// state for each request (several times on the verify route), and cloning
+/// these fields one by one (the Leptos options alone hold five `Arc`s) was
+/// the largest item in a verification's CPU profile.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+#[derive(Clone)]
+pub struct SharedState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub store: db::PgStore,
     /// The verification API's cache, rate limit and last-use recorder.
     pub verifier: Arc<verify::Verifier>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,12 +63,12 @@ impl AppState {
             vault: Arc::new(vault),
         };
         let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
-        Self { leptos_options, services, store, verifier }
+        Self(Arc::new(SharedState { leptos_options, services, store, verifier }))
     }
 
     /// The same state with a verifier tuned by `settings`.
     pub fn with_verify_settings(mut self, settings: verify::VerifySettings) -> Self {
-        self.verifier = Arc::new(verify::Verifier::new(settings));
+        Arc::make_mut(&mut self.0).verifier = Arc::new(verify::Verifier::new(settings));
         self
     }
 
