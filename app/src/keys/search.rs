@@ -66,12 +66,20 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
     };
 
     let suggestions = move || -> Vec<ApiKey> {
-        if text.get().trim().is_empty() || !focused.get() {
+        let typed = text.get().trim().to_lowercase();
+        if typed.is_empty() || !focused.get() {
             return Vec::new();
         }
+        // The list may still hold the results of an earlier, shorter query
+        // while the new one is on its way: offer only what matches now.
         keys.get()
             .and_then(Result::ok)
-            .map(|list| list.into_iter().take(MAX_SUGGESTIONS).collect())
+            .map(|list| {
+                list.into_iter()
+                    .filter(|k| k.name.to_lowercase().contains(&typed))
+                    .take(MAX_SUGGESTIONS)
+                    .collect()
+            })
             .unwrap_or_default()
     };
 
