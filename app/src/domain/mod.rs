@@ -1,6 +1,7 @@
 //! Domain rules: plain Rust, no database and no browser. Every type here
 //! validates itself when it is built, so the rest of the code can trust it.
 
+pub mod address;
 pub mod draft;
 pub mod expiry;
 pub mod grace;
