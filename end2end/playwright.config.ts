@@ -9,6 +9,8 @@ if (!baseURL) {
 
 export default defineConfig({
   testDir: './tests',
+  // Signs in once; every test starts signed in (see global-setup.ts).
+  globalSetup: './global-setup.ts',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -17,6 +19,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL,
+    storageState: '.auth/operator.json',
     permissions: ['clipboard-read', 'clipboard-write'],
     trace: 'off',
     screenshot: 'only-on-failure',

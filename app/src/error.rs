@@ -34,6 +34,12 @@ pub enum AppError {
     Conflict(String),
     #[error("Sign in to continue.")]
     Unauthorized,
+    /// Refused whoever asks (a request from another site, say).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts in a short time; the message says when to retry.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Details are in the server log, never sent to the client.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -76,6 +82,8 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Unauthorized => 401,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Forbidden(_) => 403,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }

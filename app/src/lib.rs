@@ -4,6 +4,9 @@
 //! (`ssr`).
 
 pub mod accounts;
+pub mod activity;
+pub mod auth;
+pub mod csp;
 pub mod domain;
 pub mod error;
 pub mod keys;
@@ -21,6 +24,12 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The server's Content-Security-Policy allows inline scripts only with
+    // this request's nonce; Leptos puts it on the scripts it writes.
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<csp::CspNonce>().cloned()) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -54,6 +63,8 @@ pub fn App() -> impl IntoView {
                 // Async: the first response holds the rendered list in place.
                 <Route path=path!("/keys") view=keys::page::KeysPage ssr=SsrMode::Async />
                 <Route path=path!("/accounts") view=accounts::page::AccountsPage ssr=SsrMode::Async />
+                <Route path=path!("/activity") view=activity::page::ActivityPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

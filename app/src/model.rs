@@ -57,3 +57,39 @@ impl AccountUsage {
         }
     }
 }
+
+/// One line of the audit log as the Activity page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// Who did it: an operator's email, "command line", or for a failed
+    /// sign-in the email that was tried.
+    pub actor: Option<String>,
+    pub address: Option<String>,
+    /// What happened, such as `key.modified` (see `activity::describe`).
+    pub action: String,
+    pub key_id: Option<Uuid>,
+    pub key_name: Option<String>,
+    pub account_name: Option<String>,
+    /// What changed, field by field (modify, rename).
+    pub changes: Vec<FieldChange>,
+}
+
+/// One field's value before and after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A key the audit log mentions (it may be deleted since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityKey {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Lines the Activity page shows at most.
+pub const ACTIVITY_LIMIT: i64 = 500;

@@ -24,6 +24,24 @@ pub enum AccountCommand {
     List,
 }
 
+/// `keyhold operator ...`
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Create an operator; the password is read from standard input (at
+    /// least 12 characters).
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+    /// List operators.
+    List,
+    /// Disable an operator: they cannot sign in, and their sessions end.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
 /// `keyhold key ...`
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
@@ -81,7 +99,7 @@ pub async fn create_key(store: &PgStore, vault: &TokenVault, new: &NewKey) -> Re
     let input = KeyInput { name: new.name.clone(), webhook_url: new.webhook_url.clone(), accounts, ..KeyInput::default() };
     let draft = KeyDraft::parse(&input).map_err(AppError::Invalid)?;
     let token = Token::generate();
-    let key = store.create_key(&draft, None, &vault.seal(&token)).await?;
+    let key = store.create_key(&app::auth::Actor::command_line(), &draft, None, &vault.seal(&token)).await?;
     Ok((key, token))
 }
 
@@ -115,6 +133,7 @@ pub fn describe(err: &AppError) -> String {
 fn option_of(field: &str) -> String {
     match field {
         field::ACCOUNTS => "--account".into(),
+        "password" => "password".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }
@@ -147,4 +166,62 @@ mod tests {
         ]);
         assert_eq!(describe(&err), "--name: Enter a name.; --webhook-url: Enter a URL.");
     }
+}
+
+pub async fn operator(store: &PgStore, command: OperatorCommand) -> Result<(), String> {
+    use app::domain::operator::Email;
+    match command {
+        OperatorCommand::Create { email } => {
+            let email = Email::parse(&email)?;
+            let password = read_password()?;
+            let operator = create_operator(store, &email, &password).await.map_err(|e| describe(&e))?;
+            println!("Created operator {} ({}). They can sign in now.", operator.email, operator.id);
+        }
+        OperatorCommand::List => {
+            for op in store.list_operators().await.map_err(|e| describe(&e))? {
+                let state = match op.disabled_at {
+                    Some(at) => format!("disabled {}", at.format("%Y-%m-%d %H:%M UTC")),
+                    None => "active".into(),
+                };
+                println!("{}\t{}\tcreated {}", op.email, state, op.created_at.format("%Y-%m-%d %H:%M UTC"));
+            }
+        }
+        OperatorCommand::Disable { email } => {
+            let email = Email::parse(&email)?;
+            let ended = store.disable_operator(&email).await.map_err(|e| describe(&e))?;
+            println!("Disabled operator {email}; ended {ended} session(s).");
+        }
+    }
+    Ok(())
+}
+
+/// Hashes the password (off the async workers) and stores the operator.
+pub async fn create_operator(
+    store: &PgStore,
+    email: &app::domain::operator::Email,
+    password: &str,
+) -> Result<app::auth::Operator, AppError> {
+    use app::domain::{operator::NewPassword, password};
+    let password = NewPassword::parse(password).map_err(|m| AppError::invalid("password", m))?;
+    let phc = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(|_| AppError::Internal)?;
+    store.create_operator(email, &phc).await
+}
+
+/// The password from standard input: asked twice without echo on a
+/// terminal, otherwise the first line (for scripts: `echo ... | keyhold
+/// operator create ...`).
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Repeat the password: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ; nothing was created".into());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    Ok(password.strip_suffix('\r').unwrap_or(password).to_owned())
 }

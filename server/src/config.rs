@@ -18,6 +18,12 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("KEYHOLD_VERIFY_RATE_LIMIT must be a whole number of verifications per second per client, at least 1 (got “{0}”)")]
     VerifyRateLimit(String),
+    #[error("KEYHOLD_PUBLIC_URL must be the http(s) address operators open, such as https://keys.example.com (got “{0}”)")]
+    PublicUrl(String),
+    #[error("{0} must be true or false (got “{1}”)")]
+    Flag(&'static str, String),
+    #[error("KEYHOLD_SIGN_IN_LIMIT must be a whole number of sign-in attempts a minute, at least 1 (got “{0}”)")]
+    SignInLimit(String),
     #[error("KEYHOLD_MASTER_KEY: {0}")]
     MasterKey(VaultError),
     #[error("the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path")]
@@ -36,6 +42,17 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// `KEYHOLD_VERIFY_RATE_LIMIT`: verifications per second per client address.
     pub verify_rate_limit: NonZeroU32,
+    /// `KEYHOLD_PUBLIC_URL`: the origin operators' browsers use. When set,
+    /// state-changing requests must come from it, and an `https` URL makes
+    /// the session cookie `Secure`; when unset, they must come from the
+    /// origin the request itself names (its `Host`).
+    pub public_url: Option<String>,
+    /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: accept webhook URLs on loopback and
+    /// private networks (for development).
+    pub allow_private_webhooks: bool,
+    /// `KEYHOLD_SIGN_IN_LIMIT`: sign-in attempts a minute per client address
+    /// and per email.
+    pub sign_in_limit: NonZeroU32,
 }
 
 impl Config {
@@ -47,13 +64,41 @@ impl Config {
             None => DEFAULT_PER_SECOND,
             Some(limit) => limit.trim().parse().map_err(|_| ConfigError::VerifyRateLimit(limit.clone()))?,
         };
+        let site_addr: SocketAddr = site.parse().map_err(|_| ConfigError::SiteAddr(site.clone()))?;
+        let public_url = match var("KEYHOLD_PUBLIC_URL") {
+            None => None,
+            Some(url) => Some(origin_of(&url).ok_or(ConfigError::PublicUrl(url))?),
+        };
+        let allow_private_webhooks = flag(var("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS"), "KEYHOLD_ALLOW_PRIVATE_WEBHOOKS")?;
+        let sign_in_limit = match var("KEYHOLD_SIGN_IN_LIMIT") {
+            None => app::auth::throttle::DEFAULT_PER_MINUTE,
+            Some(limit) => limit.trim().parse().map_err(|_| ConfigError::SignInLimit(limit.clone()))?,
+        };
         Ok(Config {
+            public_url,
+            allow_private_webhooks,
+            sign_in_limit,
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            site_addr: site.parse().map_err(|_| ConfigError::SiteAddr(site.clone()))?,
+            site_addr,
             master_key: var("KEYHOLD_MASTER_KEY"),
             master_key_file: var("KEYHOLD_MASTER_KEY_FILE").unwrap_or_else(|| DEFAULT_MASTER_KEY_FILE.into()).into(),
             verify_rate_limit,
         })
+    }
+
+    /// Where operators open Keyhold, for the start-up message.
+    pub fn display_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr))
+    }
+
+    /// Sign-in, session and request-origin settings.
+    pub fn security_settings(&self) -> crate::auth::SecuritySettings {
+        crate::auth::SecuritySettings {
+            public_origin: self.public_url.clone(),
+            allow_private_webhooks: self.allow_private_webhooks,
+            sign_in_per_minute: self.sign_in_limit,
+            ..crate::auth::SecuritySettings::default()
+        }
     }
 
     /// The verification API's settings.
@@ -115,6 +160,9 @@ mod tests {
             master_key: None,
             master_key_file: dir.join("master.key"),
             verify_rate_limit: DEFAULT_PER_SECOND,
+            public_url: None,
+            allow_private_webhooks: false,
+            sign_in_limit: app::auth::throttle::DEFAULT_PER_MINUTE,
         };
         let first = config.vault().unwrap();
         let token = app::domain::token::Token::generate();
@@ -132,7 +180,49 @@ mod tests {
             master_key: Some("too short".into()),
             master_key_file: "unused".into(),
             verify_rate_limit: DEFAULT_PER_SECOND,
+            public_url: None,
+            allow_private_webhooks: false,
+            sign_in_limit: app::auth::throttle::DEFAULT_PER_MINUTE,
         };
         assert!(matches!(config.vault(), Err(ConfigError::MasterKey(_))));
+    }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, without path or trailing slash.
+fn origin_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return None;
+    }
+    Some(parsed.origin().ascii_serialization())
+}
+
+fn flag(value: Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false" | "0" | "no") => Ok(false),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some(_) => Err(ConfigError::Flag(name, value.unwrap_or_default())),
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::{flag, origin_of};
+
+    #[test]
+    fn public_urls_are_reduced_to_their_origin() {
+        assert_eq!(origin_of("https://keys.example.com/").as_deref(), Some("https://keys.example.com"));
+        assert_eq!(origin_of("http://127.0.0.1:3000/keys").as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!(origin_of("HTTPS://Keys.Example.com:443").as_deref(), Some("https://keys.example.com"));
+        assert_eq!(origin_of("ftp://example.com"), None);
+        assert_eq!(origin_of("keys.example.com"), None);
+    }
+
+    #[test]
+    fn flags_are_true_or_false() {
+        assert!(!flag(None, "X").unwrap());
+        assert!(flag(Some("true".into()), "X").unwrap());
+        assert!(!flag(Some("False".into()), "X").unwrap());
+        assert!(flag(Some("maybe".into()), "X").is_err());
     }
 }

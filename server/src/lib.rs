@@ -2,12 +2,13 @@
 //! router. `main.rs` only starts things; tests drive [`router`] directly.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod verify;
 
-use app::{shell, store::Services, App};
+use app::{auth::throttle::SignInThrottle, shell, store::Services, App};
 use axum::{
     extract::{FromRef, Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -25,6 +26,10 @@ use tower_http::{
 
 /// Largest request body: a 1 MiB avatar plus the rest of the form.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
+/// Largest body of every request but the two key forms (which carry the avatar).
+pub const MAX_SMALL_BODY_BYTES: usize = 64 * 1024;
+/// The avatar route, outside Leptos (listed for the route-enumeration test).
+pub const AVATAR_ROUTE: &str = "/avatars/{id}";
 
 /// What every handler shares, behind one reference count: axum clones the
 /// state for each request (several times on the verify route), and cloning
@@ -40,6 +45,7 @@ pub struct SharedState {
     pub store: db::PgStore,
     /// The verification API's cache, rate limit and last-use recorder.
     pub verifier: Arc<verify::Verifier>,
+    pub security: auth::SecuritySettings,
 }
 
 impl std::ops::Deref for AppState {
@@ -58,12 +64,24 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, store: db::PgStore, vault: app::domain::vault::TokenVault) -> Self {
+        let security = auth::SecuritySettings::default();
         let services = Services {
             store: Arc::new(store.clone()),
             vault: Arc::new(vault),
+            throttle: Arc::new(SignInThrottle::new(security.sign_in_per_minute)),
+            allow_private_webhooks: security.allow_private_webhooks,
         };
         let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
-        Self(Arc::new(SharedState { leptos_options, services, store, verifier }))
+        Self(Arc::new(SharedState { leptos_options, services, store, verifier, security }))
+    }
+
+    /// The same state with sign-in, session and origin rules from `settings`.
+    pub fn with_security(mut self, settings: auth::SecuritySettings) -> Self {
+        let shared = Arc::make_mut(&mut self.0);
+        shared.services.throttle = Arc::new(SignInThrottle::new(settings.sign_in_per_minute));
+        shared.services.allow_private_webhooks = settings.allow_private_webhooks;
+        shared.security = settings;
+        self
     }
 
     /// The same state with a verifier tuned by `settings`.
@@ -75,7 +93,18 @@ impl AppState {
     /// Starts the verification cache's listener and the last-use writer;
     /// keep the handle for as long as the server runs.
     pub fn start_background_tasks(&self) -> verify::BackgroundTasks {
-        self.verifier.start(&self.store)
+        let tasks = self.verifier.start(&self.store);
+        // Sessions past their idle time are refused on load; this only
+        // keeps the table small.
+        let sessions = db::PgSessionStore::new(self.store.pool().clone());
+        tasks.also(tokio::spawn(async move {
+            use tower_sessions::session_store::ExpiredDeletion;
+            let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+            loop {
+                every.tick().await;
+                let _ = sessions.delete_expired().await;
+            }
+        }))
     }
 }
 
@@ -86,12 +115,22 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/avatars/{id}", get(avatar))
-        .merge(api::routes(&state))
+    // Everything an operator uses, behind sign-in (innermost layer first:
+    // the operator check needs the session, the session needs the request
+    // to have come from this site).
+    let operator_routes = Router::new()
+        .route(AVATAR_ROUTE, get(avatar))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(require_multipart))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_operator))
+        .layer(auth::session_layer(&state))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::same_origin_only))
+        .layer(axum::middleware::from_fn(auth::content_security_policy))
+        .layer(axum::middleware::from_fn(limit_small_bodies));
+    Router::new()
+        .merge(api::routes(&state))
+        .merge(operator_routes)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -125,6 +164,25 @@ async fn require_multipart(request: axum::extract::Request, next: axum::middlewa
             )
                 .into_response();
         }
+    }
+    next.run(request).await
+}
+
+/// Answers 413 with a message when a request other than the key forms
+/// declares a body larger than [`MAX_SMALL_BODY_BYTES`] (bodies without a
+/// length are still bounded by the global limit).
+async fn limit_small_bodies(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use app::keys::api::{CreateKey, ModifyKey};
+    use leptos::server_fn::ServerFn;
+    let path = request.uri().path();
+    let upload = path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if !upload && declared.is_some_and(|len| len > MAX_SMALL_BODY_BYTES) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
     next.run(request).await
 }

@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use keyhold::{
-    cli::{self, AccountCommand, KeyCommand},
+    cli::{self, AccountCommand, KeyCommand, OperatorCommand},
     config::Config,
     db, router, AppState,
 };
@@ -24,6 +24,11 @@ enum Command {
     Account {
         #[command(subcommand)]
         command: AccountCommand,
+    },
+    /// Manage the operators who sign in to the web app.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
     },
     /// Manage API keys.
     Key {
@@ -63,6 +68,7 @@ async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve => serve(config, store).await,
         Command::Account { command } => cli::account(&store, command).await,
+        Command::Operator { command } => cli::operator(&store, command).await,
         Command::Key { command } => {
             let vault = config.vault().map_err(|e| e.to_string())?;
             cli::key(&store, &vault, command).await
@@ -87,14 +93,23 @@ async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
         .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
-    let state = AppState::new(leptos_options, store, vault).with_verify_settings(config.verify_settings());
+    let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
+    let state = AppState::new(leptos_options, store, vault)
+        .with_verify_settings(config.verify_settings())
+        .with_security(config.security_settings());
     // Runs as long as the server: the verification cache's listener and the last-use writer.
     let background = state.start_background_tasks();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {} ({e}); set LEPTOS_SITE_ADDR to a free address", config.site_addr))?;
-    println!("Keyhold is running at http://{}/keys", config.site_addr);
+    println!("Keyhold is running at {}/keys", config.display_url());
+    if any_operator {
+        println!("Sign in with an operator's email and password (`keyhold operator list` shows them).");
+    } else {
+        println!("No operator exists yet. Create the first one, then sign in with it:");
+        println!("    keyhold operator create --email you@example.com    (asks for a password of 12+ characters)");
+    }
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -301,7 +301,8 @@ async fn health_is_ok_when_the_database_answers(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn health_is_503_when_the_database_is_unreachable_but_liveness_is_still_ok(pool: PgPool) {
-    let app = TestApp::new(pool);
+    // Health is public: no operator signs in first.
+    let app = TestApp::anonymous(pool);
     app.pool.close().await;
 
     let reply = app.get("/api/v1/health").await;
@@ -531,7 +532,8 @@ async fn a_key_blocked_through_one_server_fails_verification_on_another_within_a
     let (key, token) = key_and_token(&a, "Payments").await;
     until_cached(&b.state.verifier.cache, || client.verify(&server_b, &token)).await;
 
-    let blocked = client.rpc(&server_a, "block_key", &format!("id={}", key.id)).await;
+    let cookie = a.session_cookie().expect("creating the key signed in");
+    let blocked = client.rpc(&server_a, &cookie, "block_key", &format!("id={}", key.id)).await;
     assert_eq!(blocked.status, StatusCode::OK, "{}", blocked.text());
     let took = time_until_code("BLOCKED", || client.verify(&server_b, &token)).await;
 

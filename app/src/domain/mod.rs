@@ -6,12 +6,15 @@ pub mod draft;
 pub mod expiry;
 pub mod grace;
 pub mod key_name;
+pub mod operator;
 pub mod relative_time;
 pub mod token;
 pub mod webhook_url;
 
 #[cfg(feature = "ssr")]
 pub mod avatar;
+#[cfg(feature = "ssr")]
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod vault;
 

@@ -1,4 +1,4 @@
-//! The "Options" menu of a key: Block or Unblock, Roll token, Delete.
+//! The "Options" menu of a key: Block or Unblock, Roll token, Activity, Delete.
 
 use super::state::{Confirm, KeysState};
 use crate::{keys::api::unblock_key, model::ApiKey, ui::{icons::DotsIcon, toasts::Toasts}};
@@ -118,6 +118,9 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                     >
                         "Roll token"
                     </button>
+                    <a role="menuitem" class="menu-item" href=format!("/activity?key={}", key.id)>
+                        "Activity"
+                    </a>
                     <button
                         type="button"
                         role="menuitem"

@@ -2,8 +2,9 @@
 //! Accounts page (and from the shell, `keyhold account ...`). Every write is
 //! one transaction; a name taken in any case is a field error, not a 500.
 
-use super::{internal, violates, PgStore};
+use super::{audit, internal, violates, PgStore};
 use app::{
+    auth::Actor,
     domain::key_name::KeyName,
     error::AppError,
     model::{Account, AccountUsage},
@@ -49,7 +50,7 @@ impl PgStore {
     /// Creates an account from an unchecked name (the shell's `account create`).
     pub async fn create_account(&self, name: &str) -> Result<Account, AppError> {
         let name = KeyName::parse(name).map_err(|m| AppError::invalid("name", m))?;
-        let created = AccountStore::create_account(self, &name).await?;
+        let created = AccountStore::create_account(self, &Actor::command_line(), &name).await?;
         Ok(Account { id: created.id, name: created.name })
     }
 }
@@ -69,19 +70,26 @@ impl AccountStore for PgStore {
         .map_err(internal)
     }
 
-    async fn create_account(&self, name: &KeyName) -> Result<AccountUsage, AppError> {
+    async fn create_account(&self, actor: &Actor, name: &KeyName) -> Result<AccountUsage, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let (id, saved) = sqlx::query_as::<_, (Uuid, String)>("INSERT INTO accounts (name) VALUES ($1) RETURNING id, name")
             .bind(name.as_str())
             .fetch_one(&mut *tx)
             .await
             .map_err(name_taken(name))?;
+        audit::record(&mut tx, actor, audit::Entry::account("account.created", id, &saved)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name: saved, key_count: 0 })
     }
 
-    async fn rename_account(&self, id: Uuid, name: &KeyName) -> Result<AccountUsage, AppError> {
+    async fn rename_account(&self, actor: &Actor, id: Uuid, name: &KeyName) -> Result<AccountUsage, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
+        let before = sqlx::query_scalar::<_, String>("SELECT name FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(gone)?;
         // No row: the account was deleted since the page showed it.
         let saved = sqlx::query_scalar::<_, String>(
             "UPDATE accounts SET name = $2, updated_at = now() WHERE id = $1 RETURNING name",
@@ -93,11 +101,13 @@ impl AccountStore for PgStore {
         .map_err(name_taken(name))?
         .ok_or_else(gone)?;
         let key_count = key_count(&mut tx, id).await?;
+        let change = app::model::FieldChange { field: "Name".into(), before, after: saved.clone() };
+        audit::record(&mut tx, actor, audit::Entry { changes: vec![change], ..audit::Entry::account("account.renamed", id, &saved) }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name: saved, key_count })
     }
 
-    async fn delete_account(&self, id: Uuid) -> Result<AccountUsage, AppError> {
+    async fn delete_account(&self, actor: &Actor, id: Uuid) -> Result<AccountUsage, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         // The lock keeps keys from gaining the account while it is counted
         // (adding a link takes a key-share lock on the account row).
@@ -115,6 +125,8 @@ impl AccountStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
+        let lost = serde_json::json!({ "keys_lost_access": key_count });
+        audit::record(&mut tx, actor, audit::Entry { details: Some(lost), ..audit::Entry::account("account.deleted", id, &name) }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name, key_count })
     }

@@ -1,8 +1,10 @@
 //! API keys in Postgres. Every write is one transaction; reads that decide a
 //! write lock the row (`FOR UPDATE`) so two operators cannot interleave.
 
-use super::{internal, violates};
+use super::{audit, internal, violates};
 use app::{
+    activity::changes::key_changes,
+    auth::Actor,
     domain::{avatar::Avatar, draft::{field, KeyDraft}, vault::SealedToken},
     error::AppError,
     model::{Account, ApiKey},
@@ -143,7 +145,7 @@ impl KeyStore for PgStore {
         Ok(rows.into_iter().map(ApiKey::from).collect())
     }
 
-    async fn create_key(&self, draft: &KeyDraft, avatar: Option<&Avatar>, token: &SealedToken) -> Result<ApiKey, AppError> {
+    async fn create_key(&self, actor: &Actor, draft: &KeyDraft, avatar: Option<&Avatar>, token: &SealedToken) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let id: Uuid = sqlx::query_scalar(
             "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, expires_at)
@@ -168,11 +170,12 @@ impl KeyStore for PgStore {
                 .map_err(internal)?;
         }
         let key = fetch_key(&mut tx, id).await?;
+        audit::record(&mut tx, actor, audit::Entry::key("key.created", key.id, &key.name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
 
-    async fn modify_key(&self, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError> {
+    async fn modify_key(&self, actor: &Actor, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let current: Option<i64> = sqlx::query_scalar("SELECT version FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
@@ -190,6 +193,7 @@ impl KeyStore for PgStore {
             }
             Some(_) => {}
         }
+        let before = fetch_key(&mut tx, id).await?;
         sqlx::query(
             "UPDATE api_keys SET name = $2, webhook_url = $3, expires_at = $4, version = version + 1, updated_at = now()
              WHERE id = $1",
@@ -224,11 +228,13 @@ impl KeyStore for PgStore {
             }
         }
         let key = fetch_key(&mut tx, id).await?;
+        let changes = key_changes(&before, &key, matches!(avatar, AvatarChange::Replace(_)));
+        audit::record(&mut tx, actor, audit::Entry { changes, ..audit::Entry::key("key.modified", key.id, &key.name) }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
 
-    async fn set_blocked(&self, id: Uuid, blocked: bool) -> Result<ApiKey, AppError> {
+    async fn set_blocked(&self, actor: &Actor, id: Uuid, blocked: bool) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let current: Option<bool> = sqlx::query_scalar("SELECT blocked FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
@@ -252,37 +258,41 @@ impl KeyStore for PgStore {
             .await
             .map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
+        let action = if blocked { "key.blocked" } else { "key.unblocked" };
+        audit::record(&mut tx, actor, audit::Entry::key(action, key.id, &key.name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
 
-    async fn delete_key(&self, id: Uuid) -> Result<(), AppError> {
+    async fn delete_key(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1")
+        let name: String = sqlx::query_scalar("DELETE FROM api_keys WHERE id = $1 RETURNING name")
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await
-            .map_err(internal)?;
-        if deleted.rows_affected() == 0 {
-            return Err(gone());
-        }
+            .map_err(internal)?
+            .ok_or_else(gone)?;
+        audit::record(&mut tx, actor, audit::Entry::key("key.deleted", id, &name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }
 
-    async fn sealed_token(&self, id: Uuid) -> Result<SealedToken, AppError> {
-        sqlx::query_as::<_, (Vec<u8>, Vec<u8>, Vec<u8>)>(
-            "SELECT token_hash, token_nonce, token_ciphertext FROM api_keys WHERE id = $1",
+    async fn copy_token(&self, actor: &Actor, id: Uuid) -> Result<SealedToken, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let (name, hash, nonce, ciphertext) = sqlx::query_as::<_, (String, Vec<u8>, Vec<u8>, Vec<u8>)>(
+            "SELECT name, token_hash, token_nonce, token_ciphertext FROM api_keys WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
-        .map(|(hash, nonce, ciphertext)| SealedToken { hash, nonce, ciphertext })
-        .ok_or_else(gone)
+        .ok_or_else(gone)?;
+        audit::record(&mut tx, actor, audit::Entry::key("key.token_copied", id, &name)).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(SealedToken { hash, nonce, ciphertext })
     }
 
-    async fn roll_token(&self, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<ApiKey, AppError> {
+    async fn roll_token(&self, actor: &Actor, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let old_hash: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
@@ -321,6 +331,8 @@ impl KeyStore for PgStore {
         .await
         .map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
+        let grace = serde_json::json!({ "grace_seconds": grace.map(|g| g.num_seconds()) });
+        audit::record(&mut tx, actor, audit::Entry { details: Some(grace), ..audit::Entry::key("key.rolled", key.id, &key.name) }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }

@@ -1,7 +1,10 @@
 //! The one place that talks to Postgres.
 
 mod accounts;
+mod audit;
 mod keys;
+mod operators;
+mod sessions;
 mod verify;
 
 use app::error::AppError;
@@ -9,6 +12,8 @@ use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::time::Duration;
 
 pub use keys::PgStore;
+pub use operators::OperatorListing;
+pub use sessions::PgSessionStore;
 
 /// Opens a pool; creates the database first if it does not exist yet.
 pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {

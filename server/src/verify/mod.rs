@@ -150,7 +150,7 @@ impl Verifier {
                 None
             }
         };
-        BackgroundTasks { listener, writer, stop }
+        BackgroundTasks { listener, writer, stop, others: Vec::new() }
     }
 }
 
@@ -162,12 +162,20 @@ pub struct BackgroundTasks {
     listener: JoinHandle<()>,
     writer: Option<JoinHandle<()>>,
     stop: Arc<Notify>,
+    /// Other loops that run as long as the server (aborted on drop).
+    others: Vec<JoinHandle<()>>,
 }
 
 /// Longest a shutdown waits for the pending last uses to be written.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl BackgroundTasks {
+    /// Adds a loop that should stop with these tasks.
+    pub fn also(mut self, task: JoinHandle<()>) -> Self {
+        self.others.push(task);
+        self
+    }
+
     /// Writes the pending last uses (for at most a few seconds), then stops.
     pub async fn shutdown(mut self) {
         if let Some(writer) = self.writer.take() {
@@ -182,6 +190,9 @@ impl BackgroundTasks {
 impl Drop for BackgroundTasks {
     fn drop(&mut self) {
         self.listener.abort();
+        for task in &self.others {
+            task.abort();
+        }
         if let Some(writer) = &self.writer {
             writer.abort();
         }

@@ -73,9 +73,11 @@ impl HttpClient {
         self.send(request).await
     }
 
-    /// A server function on `server`, called as the Leptos client does.
-    pub async fn rpc(&self, server: &Server, endpoint: &str, form: &str) -> Reply {
+    /// A server function on `server`, called as the Leptos client does,
+    /// with the session `cookie` (`name=value`).
+    pub async fn rpc(&self, server: &Server, cookie: &str, endpoint: &str, form: &str) -> Reply {
         let request = Request::builder()
+            .header(header::COOKIE, cookie)
             .method(Method::POST)
             .uri(format!("http://{}/rpc/{endpoint}", server.addr))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

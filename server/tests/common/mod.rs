@@ -20,11 +20,26 @@ use keyhold::{db::PgStore, router, verify::VerifySettings, AppState};
 use leptos::prelude::LeptosOptions;
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
-use std::io::Cursor;
+use std::{
+    io::Cursor,
+    sync::{Arc, LazyLock, Mutex},
+};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-/// The app under test plus a handle on its database.
+/// The operator every signed-in `TestApp` acts as.
+pub const OPERATOR_EMAIL: &str = "operator@example.com";
+pub const OPERATOR_PASSWORD: &str = "correct horse battery staple";
+
+/// Argon2 is slow on purpose: hash the test password once per test binary.
+static OPERATOR_HASH: LazyLock<String> = LazyLock::new(|| {
+    use app::domain::{operator::NewPassword, password};
+    password::hash(&NewPassword::parse(OPERATOR_PASSWORD).expect("the test password is long enough"))
+});
+
+/// The app under test plus a handle on its database. Unless made with
+/// [`TestApp::anonymous`], its first request signs in as
+/// [`OPERATOR_EMAIL`], and every request carries that session's cookie.
 #[derive(Clone)]
 pub struct TestApp {
     pub router: Router,
@@ -32,6 +47,10 @@ pub struct TestApp {
     pub store: PgStore,
     /// The router's state (its verifier's cache, for instance).
     pub state: AppState,
+    /// Sign in before the first request.
+    auto_sign_in: bool,
+    /// The session cookie (`name=value`), once signed in.
+    cookie: Arc<Mutex<Option<String>>>,
 }
 
 impl TestApp {
@@ -47,15 +66,101 @@ impl TestApp {
         let store = PgStore::new(pool.clone());
         let state = AppState::new(options, store.clone(), vault).with_verify_settings(settings);
         let router = router(state.clone());
-        Self { router, pool, store, state }
+        Self { router, pool, store, state, auto_sign_in: true, cookie: Arc::default() }
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    /// An app whose requests carry no session until one signs in.
+    pub fn anonymous(pool: PgPool) -> Self {
+        Self { auto_sign_in: false, ..Self::new(pool) }
+    }
+
+    /// The same app with sign-in and origin rules from `settings`.
+    pub fn with_security(mut self, settings: keyhold::auth::SecuritySettings) -> Self {
+        self.state = self.state.clone().with_security(settings);
+        self.router = router(self.state.clone());
+        self
+    }
+
+    /// Sends `request` with the session cookie (signing in first if this
+    /// app does that) and keeps any new session cookie it is given.
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if self.auto_sign_in && self.session_cookie().is_none() {
+            self.sign_in_as_operator().await;
+        }
+        if let Some(cookie) = self.session_cookie() {
+            if !request.headers().contains_key(header::COOKIE) {
+                request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            }
+        }
+        self.send_raw(request).await
+    }
+
+    /// Sends `request` exactly as given, keeping any session cookie set.
+    pub async fn send_raw(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.expect("the body can be read").to_bytes();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap_or_default();
+            let Some(pair) = set.split(';').next().filter(|p| p.starts_with(keyhold::auth::SESSION_COOKIE)) else { continue };
+            let removed = set.contains("Max-Age=0") || pair.ends_with('=');
+            *self.cookie.lock().unwrap() = (!removed).then(|| pair.to_owned());
+        }
         Reply { status, headers, body }
+    }
+
+    /// The session cookie (`name=value`) this app sends, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    /// Forgets the session cookie (the browser was closed).
+    pub fn forget_session(&self) {
+        *self.cookie.lock().unwrap() = None;
+    }
+
+    /// Creates `email` with `password`'s hash unless it exists.
+    pub async fn operator(&self, email: &str, password_hash: &str) -> app::auth::Operator {
+        let email = app::domain::operator::Email::parse(email).expect("a valid test email");
+        match self.store.create_operator(&email, password_hash).await {
+            Ok(op) => op,
+            Err(_) => {
+                let id: Uuid = sqlx::query_scalar("SELECT id FROM operators WHERE lower(email) = lower($1)")
+                    .bind(email.as_str())
+                    .fetch_one(&self.pool)
+                    .await
+                    .expect("the operator exists");
+                app::auth::Operator { id, email: email.as_str().to_owned() }
+            }
+        }
+    }
+
+    /// The hash of [`OPERATOR_PASSWORD`], computed once.
+    pub fn operator_password_hash() -> String {
+        OPERATOR_HASH.clone()
+    }
+
+    /// Signs in as the test operator (created if needed).
+    pub async fn sign_in_as_operator(&self) -> app::auth::Operator {
+        let hash = tokio::task::spawn_blocking(Self::operator_password_hash).await.unwrap();
+        let operator = self.operator(OPERATOR_EMAIL, &hash).await;
+        let reply = self.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+        assert!(reply.status.is_success() || reply.status.is_redirection(), "signing in failed: {} {}", reply.status, reply.text());
+        operator
+    }
+
+    /// `sign_in` as the page's form calls it, without any prior cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        let body = format!("email={}&password={}", urlencode(email), urlencode(password));
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/rpc/sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.send_raw(request).await
     }
 
     /// A server function called the way the Leptos client calls it: a
@@ -153,6 +258,14 @@ impl TestApp {
     pub async fn default_account(&self) -> Account {
         let accounts = self.store.accounts().await.expect("accounts can be listed");
         accounts.into_iter().find(|a| a.name == "Default").expect("the migration creates a Default account")
+    }
+
+    /// The audit log's actions, oldest first, with the operator's email and the key's name.
+    pub async fn audit(&self) -> Vec<(String, Option<String>, Option<String>)> {
+        sqlx::query_as("SELECT action, operator_email, key_name FROM audit_log ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .expect("the audit log can be read")
     }
 
     pub async fn account(&self, name: &str) -> Account {

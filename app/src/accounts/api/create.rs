@@ -8,6 +8,6 @@ pub async fn create_account(name: String) -> Result<AccountUsage, AppError> {
     with_status(async {
         let services = Services::current()?;
         let name = super::parse_name(&name)?;
-        services.store.create_account(&name).await
+        services.store.create_account(&crate::auth::Actor::current()?, &name).await
     }.await)
 }

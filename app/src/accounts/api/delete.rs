@@ -7,5 +7,5 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "delete_account")]
 pub async fn delete_account(id: Uuid) -> Result<AccountUsage, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async { Services::current()?.store.delete_account(id).await }.await)
+    with_status(async { Services::current()?.store.delete_account(&crate::auth::Actor::current()?, id).await }.await)
 }

@@ -9,6 +9,6 @@ pub async fn rename_account(id: Uuid, name: String) -> Result<AccountUsage, AppE
     with_status(async {
         let services = Services::current()?;
         let name = super::parse_name(&name)?;
-        services.store.rename_account(id, &name).await
+        services.store.rename_account(&crate::auth::Actor::current()?, id, &name).await
     }.await)
 }

@@ -9,10 +9,11 @@ pub async fn create_key(data: MultipartData) -> Result<ApiKey, AppError> {
     use crate::{domain::token::Token, store::{with_status, Services}};
     with_status(async {
         let services = Services::current()?;
+        let actor = crate::auth::Actor::current()?;
         let form = KeyForm::read(data).await?;
-        let (draft, avatar) = form.validate().await?;
+        let (draft, avatar) = form.validate(services.allow_private_webhooks).await?;
         let token = Token::generate();
         let sealed = services.vault.seal(&token);
-        services.store.create_key(&draft, avatar.as_ref(), &sealed).await
+        services.store.create_key(&actor, &draft, avatar.as_ref(), &sealed).await
     }.await)
 }

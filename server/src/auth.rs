@@ -1,0 +1,264 @@
+//! The doors: who may reach what. Every page and server function needs a
+//! signed-in operator except the few listed in [`is_public`]; state-changing
+//! requests must come from Keyhold's own origin; every response carries a
+//! Content-Security-Policy with a fresh nonce.
+
+use crate::AppState;
+use app::{
+    auth::{api::{SignIn, SignInStatus}, Actor, ClientAddress, SESSION_OPERATOR},
+    csp::{self, CspNonce},
+    domain::operator::safe_next,
+    error::AppError,
+};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use leptos::server_fn::{error::{FromServerFnError, SERVER_FN_ERROR_HEADER}, ServerFn};
+use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
+use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
+use uuid::Uuid;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "keyhold_session";
+
+/// Sign-in, session and request-origin settings.
+#[derive(Debug, Clone)]
+pub struct SecuritySettings {
+    /// The origin operators' browsers use (`KEYHOLD_PUBLIC_URL`); `None`
+    /// accepts the origin each request's `Host` names.
+    pub public_origin: Option<String>,
+    pub allow_private_webhooks: bool,
+    pub sign_in_per_minute: NonZeroU32,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        Self {
+            public_origin: None,
+            allow_private_webhooks: false,
+            sign_in_per_minute: app::auth::throttle::DEFAULT_PER_MINUTE,
+            session_idle: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+impl SecuritySettings {
+    /// Cookies are `Secure` when operators use https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+    }
+
+    /// How often a request refreshes the session's idle timer (each refresh
+    /// is a write): once a minute, or more often for short test timeouts.
+    fn touch_every(&self) -> Duration {
+        (self.session_idle / 8).min(Duration::from_secs(60))
+    }
+}
+
+/// The session layer: Postgres-backed, HttpOnly, SameSite=Lax, Secure over
+/// https, ending after `session_idle` without a request.
+pub fn session_layer(state: &AppState) -> SessionManagerLayer<crate::db::PgSessionStore> {
+    let idle = time::Duration::try_from(state.security.session_idle).unwrap_or(time::Duration::hours(12));
+    SessionManagerLayer::new(crate::db::PgSessionStore::new(state.store.pool().clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.security.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Paths anyone may reach: the sign-in page and its two server functions,
+/// and the static files the sign-in page itself needs.
+pub fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == <SignIn as ServerFn>::PATH
+        || path == <SignInStatus as ServerFn>::PATH
+        || path.starts_with("/pkg/")
+        || path == "/favicon.svg"
+}
+
+/// The client's address: the TCP peer's (see the README on reverse proxies).
+fn client_address(request: &Request) -> Option<String> {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Lets a request through only with a signed-in, enabled operator (or to a
+/// public path), and puts the operator in the request as an [`Actor`].
+/// Pages redirect to `/login?next=...`; server functions answer 401.
+pub async fn require_operator(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+    let address = client_address(&request);
+    if let Some(address) = &address {
+        request.extensions_mut().insert(ClientAddress(address.clone()));
+    }
+    let operator_id = session.get::<Uuid>(SESSION_OPERATOR).await.ok().flatten();
+    let operator = match operator_id {
+        Some(id) => match state.store.enabled_operator(id).await {
+            Ok(operator) => operator,
+            Err(_) => return unavailable(&request),
+        },
+        None => None,
+    };
+    let path = request.uri().path().to_owned();
+    if let Some(operator) = operator {
+        keep_alive(&session, state.security.touch_every()).await;
+        if path == "/login" && request.method() == Method::GET {
+            let next = next_param(request.uri().query());
+            return Redirect::to(&safe_next(next.as_deref())).into_response();
+        }
+        request.extensions_mut().insert(Actor::operator(&operator, address));
+        return next.run(request).await;
+    }
+    if operator_id.is_some() {
+        // The operator was disabled: this session is over.
+        let _ = session.flush().await;
+    }
+    if is_public(&path) {
+        return next.run(request).await;
+    }
+    if path.starts_with("/rpc/") {
+        return server_fn_error(&path, AppError::Unauthorized);
+    }
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let here = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let target = if here == "/" { "/login".to_string() } else { format!("/login?next={}", encode(here)) };
+        return Redirect::to(&target).into_response();
+    }
+    (StatusCode::UNAUTHORIZED, "Sign in to continue.").into_response()
+}
+
+/// Refreshes the idle timer at most once per `every` (each refresh saves
+/// the session).
+async fn keep_alive(session: &Session, every: Duration) {
+    let every_ms = every.as_millis().max(1);
+    let tick = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() / every_ms) as i64;
+    if session.get::<i64>("seen").await.ok().flatten() != Some(tick) {
+        let _ = session.insert("seen", tick).await;
+    }
+}
+
+fn next_param(query: Option<&str>) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == "next").map(|(_, v)| v.into_owned())
+}
+
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+fn unavailable(request: &Request) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/rpc/") {
+        return server_fn_error(path, AppError::Internal);
+    }
+    (StatusCode::SERVICE_UNAVAILABLE, "Keyhold cannot reach its database right now. Please try again.").into_response()
+}
+
+/// A server function's error answer, shaped as server_fn's own.
+fn server_fn_error(path: &str, err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let header_value = HeaderValue::from_str(path).unwrap_or_else(|_| HeaderValue::from_static("/rpc"));
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), header_value)],
+        err.ser(),
+    )
+        .into_response()
+}
+
+/// Refuses state-changing requests from other sites: `Sec-Fetch-Site` must
+/// not say another site, and `Origin`, when sent, must be Keyhold's own
+/// (`KEYHOLD_PUBLIC_URL`, or the request's `Host` when that is unset).
+/// Requests without either header come from outside a browser, which
+/// cannot ride on an operator's cookies.
+pub async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_site = matches!(fetch_site, Some("cross-site" | "same-site"));
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = origin.is_some_and(|origin| !same_origin(origin, state.security.public_origin.as_deref(), host));
+    if cross_site || foreign_origin {
+        tracing::warn!(path = request.uri().path(), origin, fetch_site, "refused a request from another site");
+        let err = AppError::Forbidden("This request came from another site and was refused.".into());
+        let path = request.uri().path();
+        if path.starts_with("/rpc/") {
+            return server_fn_error(path, err);
+        }
+        return (StatusCode::FORBIDDEN, err.to_string()).into_response();
+    }
+    next.run(request).await
+}
+
+/// True when `origin` is the configured public origin, or (with none
+/// configured) names the same host and port as `host`.
+fn same_origin(origin: &str, public: Option<&str>, host: Option<&str>) -> bool {
+    match public {
+        Some(public) => origin.eq_ignore_ascii_case(public),
+        None => {
+            let rest = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+            matches!((rest, host), (Some(rest), Some(host)) if rest.eq_ignore_ascii_case(host))
+        }
+    }
+}
+
+/// Gives the request a fresh CSP nonce (the shell puts it on the inline
+/// scripts) and the response the policy that names it.
+pub async fn content_security_policy(mut request: Request, next: Next) -> Response {
+    use base64::Engine as _;
+    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&csp::policy(&nonce)) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_must_match_the_public_url_when_one_is_set() {
+        let public = Some("https://keys.example.com");
+        assert!(same_origin("https://keys.example.com", public, Some("anything")));
+        assert!(!same_origin("https://evil.example", public, Some("keys.example.com")));
+        assert!(!same_origin("http://keys.example.com", public, Some("keys.example.com")));
+    }
+
+    #[test]
+    fn without_a_public_url_the_origin_must_name_the_host() {
+        assert!(same_origin("http://127.0.0.1:3000", None, Some("127.0.0.1:3000")));
+        assert!(!same_origin("http://127.0.0.1:3001", None, Some("127.0.0.1:3000")));
+        assert!(!same_origin("http://evil.example", None, Some("127.0.0.1:3000")));
+        assert!(!same_origin("null", None, Some("127.0.0.1:3000")));
+        assert!(!same_origin("http://127.0.0.1:3000", None, None));
+    }
+
+    #[test]
+    fn only_the_sign_in_page_and_assets_are_public() {
+        for path in ["/login", "/rpc/sign_in", "/rpc/sign_in_status", "/pkg/keyhold.wasm", "/favicon.svg"] {
+            assert!(is_public(path), "{path}");
+        }
+        for path in ["/", "/keys", "/accounts", "/activity", "/rpc/list_keys", "/rpc/sign_out", "/avatars/x", "/login/x", "/loginx"] {
+            assert!(!is_public(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn next_is_read_from_the_query() {
+        assert_eq!(next_param(Some("next=%2Faccounts%3Fa%3D1")).as_deref(), Some("/accounts?a=1"));
+        assert_eq!(next_param(Some("x=1")), None);
+        assert_eq!(next_param(None), None);
+    }
+}

@@ -1,0 +1,135 @@
+//! Sign-in sessions in Postgres, for `tower-sessions`: any `keyhold`
+//! process on the database accepts a session another one started.
+//!
+//! (The `tower-sessions-sqlx-store` crate is built on sqlx 0.8; this is the
+//! same store for the sqlx 0.9 pool the rest of Keyhold uses.) Only the
+//! SHA-256 of a session id is stored, and a session whose operator is
+//! disabled neither loads nor saves.
+
+use app::auth::SESSION_OPERATOR;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use tower_sessions::{
+    session::{Id, Record},
+    session_store::{self, ExpiredDeletion, SessionStore},
+};
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct PgSessionStore {
+    pool: PgPool,
+}
+
+impl PgSessionStore {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn id_hash(id: &Id) -> Vec<u8> {
+    Sha256::digest(id.0.to_le_bytes()).to_vec()
+}
+
+fn to_chrono(t: OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or_default()
+}
+
+fn to_time(t: DateTime<Utc>) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(t.timestamp()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn operator_of(record: &Record) -> Option<Uuid> {
+    record.data.get(SESSION_OPERATOR).and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+fn backend(err: sqlx::Error) -> session_store::Error {
+    tracing::error!(error = %err, "session store error");
+    session_store::Error::Backend("the session store failed".into())
+}
+
+fn encode(record: &Record) -> session_store::Result<serde_json::Value> {
+    serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+// Both write the record unless its operator has been disabled meanwhile (a
+// request still in flight must not bring an ended session back).
+const INSERT_NEW: &str = "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
+     SELECT $1, $2, $3, $4
+     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
+     ON CONFLICT (id_hash) DO NOTHING";
+const UPSERT: &str = "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
+     SELECT $1, $2, $3, $4
+     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
+     ON CONFLICT (id_hash) DO UPDATE
+     SET data = EXCLUDED.data, operator_id = EXCLUDED.operator_id, expires_at = EXCLUDED.expires_at, updated_at = now()";
+
+#[async_trait::async_trait]
+impl SessionStore for PgSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let inserted = sqlx::query(INSERT_NEW)
+                .bind(id_hash(&record.id))
+                .bind(encode(record)?)
+                .bind(operator_of(record))
+                .bind(to_chrono(record.expiry_date))
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            // A collision of 128 random bits: draw again.
+            if inserted.rows_affected() == 1 || operator_of(record).is_some() {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        sqlx::query(UPSERT)
+        .bind(id_hash(&record.id))
+        .bind(encode(record)?)
+        .bind(operator_of(record))
+        .bind(to_chrono(record.expiry_date))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = sqlx::query_as::<_, (serde_json::Value, DateTime<Utc>)>(
+            "SELECT s.data, s.expires_at FROM sessions s
+             WHERE s.id_hash = $1 AND s.expires_at > now()
+               AND (s.operator_id IS NULL
+                    OR EXISTS (SELECT 1 FROM operators o WHERE o.id = s.operator_id AND o.disabled_at IS NULL))",
+        )
+        .bind(id_hash(id))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else { return Ok(None) };
+        let data = serde_json::from_value(data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date: to_time(expires_at) }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash(id))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ExpiredDeletion for PgSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
