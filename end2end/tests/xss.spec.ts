@@ -49,7 +49,9 @@ test('keys and accounts named like HTML render as text in every view', async ({ 
   await page.reload();
   await expect(keyRow(page, names[0])).toBeVisible();
   await page.goto('/activity');
-  await expect(page.getByText(names[1], { exact: true }).first()).toBeVisible();
+  const log = page.getByRole('list', { name: 'Activity' });
+  await expect(log.getByText(names[1], { exact: true }).first()).toBeVisible();
+  await expect(log.getByText(`${names[0]} account`, { exact: true }).first()).toBeVisible();
 
   // No element came from the names: no stray <img src=x>, no alert.
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
