@@ -128,9 +128,13 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::same_origin_only))
         .layer(axum::middleware::from_fn(auth::content_security_policy))
         .layer(axum::middleware::from_fn(limit_small_bodies));
-    Router::new()
-        .merge(api::routes(&state))
-        .merge(operator_routes)
+    hardened(Router::new().merge(api::routes(&state)).merge(operator_routes)).with_state(state)
+}
+
+/// The layers every route gets: body limit, timeout, safe headers, and a
+/// panic turned into a plain 500 with a log line.
+pub fn hardened<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -139,7 +143,6 @@ pub fn router(state: AppState) -> Router {
         // A panic becomes a plain 500 (and a log line), never a dropped connection.
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// server_fn panics ("couldn't parse boundary") when a multipart server

@@ -487,3 +487,15 @@ async fn oversized_and_malformed_bodies_get_client_errors(pool: PgPool) {
     assert!(reply.status.is_client_error(), "{}", reply.status);
     assert!(!reply.text().is_empty());
 }
+
+#[tokio::test]
+async fn a_panicking_handler_answers_a_plain_500_without_details() {
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let router = keyhold::hardened(axum::Router::new().route("/boom", get(|| async { panic!("secret detail kh_abc") as &'static str })));
+    let response = router.oneshot(Request::builder().uri("/boom").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(text, "Something went wrong on the server. Please try again.");
+}
