@@ -57,6 +57,8 @@ pub trait KeyStore: AccountStore + Send + Sync + 'static {
 pub struct Services {
     pub store: Arc<dyn KeyStore>,
     pub vault: Arc<TokenVault>,
+    /// Webhook deliveries and signing secrets.
+    pub webhooks: Arc<dyn crate::webhooks::store::WebhookStore>,
 }
 
 impl Services {

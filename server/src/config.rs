@@ -2,7 +2,10 @@
 //! present). See `.env.example` at the project root.
 
 use app::domain::vault::{TokenVault, VaultError};
-use crate::verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings};
+use crate::{
+    verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings},
+    webhooks::WebhookSettings,
+};
 use std::{
     net::SocketAddr,
     num::NonZeroU32,
@@ -18,6 +21,8 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("KEYHOLD_VERIFY_RATE_LIMIT must be a whole number of verifications per second per client, at least 1 (got “{0}”)")]
     VerifyRateLimit(String),
+    #[error("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS must be true or false (got “{0}”)")]
+    AllowPrivateWebhooks(String),
     #[error("KEYHOLD_MASTER_KEY: {0}")]
     MasterKey(VaultError),
     #[error("the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path")]
@@ -36,6 +41,9 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// `KEYHOLD_VERIFY_RATE_LIMIT`: verifications per second per client address.
     pub verify_rate_limit: NonZeroU32,
+    /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: deliver webhooks to loopback and
+    /// private addresses too (development and tests only).
+    pub allow_private_webhooks: bool,
 }
 
 impl Config {
@@ -47,7 +55,12 @@ impl Config {
             None => DEFAULT_PER_SECOND,
             Some(limit) => limit.trim().parse().map_err(|_| ConfigError::VerifyRateLimit(limit.clone()))?,
         };
+        let allow_private_webhooks = match var("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS") {
+            None => false,
+            Some(value) => parse_bool(&value).ok_or(ConfigError::AllowPrivateWebhooks(value))?,
+        };
         Ok(Config {
+            allow_private_webhooks,
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr: site.parse().map_err(|_| ConfigError::SiteAddr(site.clone()))?,
             master_key: var("KEYHOLD_MASTER_KEY"),
@@ -59,6 +72,11 @@ impl Config {
     /// The verification API's settings.
     pub fn verify_settings(&self) -> VerifySettings {
         VerifySettings { rate_limit: self.verify_rate_limit, ..VerifySettings::default() }
+    }
+
+    /// The webhook worker's settings.
+    pub fn webhook_settings(&self) -> WebhookSettings {
+        WebhookSettings { allow_private: self.allow_private_webhooks, ..WebhookSettings::default() }
     }
 
     /// The vault for tokens: from `KEYHOLD_MASTER_KEY`, else from the key
@@ -82,6 +100,15 @@ impl Config {
             }
             Err(source) => Err(ConfigError::MasterKeyFile { path: path.clone(), source }),
         }
+    }
+}
+
+/// `true` or `false`, in any case.
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
     }
 }
 
@@ -115,6 +142,7 @@ mod tests {
             master_key: None,
             master_key_file: dir.join("master.key"),
             verify_rate_limit: DEFAULT_PER_SECOND,
+            allow_private_webhooks: false,
         };
         let first = config.vault().unwrap();
         let token = app::domain::token::Token::generate();
@@ -125,6 +153,16 @@ mod tests {
     }
 
     #[test]
+    fn private_webhooks_are_a_yes_or_no() {
+        assert_eq!(parse_bool("true"), Some(true));
+        assert_eq!(parse_bool(" FALSE "), Some(false));
+        assert_eq!(parse_bool("1"), None);
+        assert_eq!(parse_bool("maybe"), None);
+        let message = ConfigError::AllowPrivateWebhooks("maybe".into()).to_string();
+        assert!(message.contains("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS") && message.contains("maybe"), "{message}");
+    }
+
+    #[test]
     fn a_bad_master_key_is_refused() {
         let config = Config {
             database_url: DEFAULT_DATABASE_URL.into(),
@@ -132,6 +170,7 @@ mod tests {
             master_key: Some("too short".into()),
             master_key_file: "unused".into(),
             verify_rate_limit: DEFAULT_PER_SECOND,
+            allow_private_webhooks: false,
         };
         assert!(matches!(config.vault(), Err(ConfigError::MasterKey(_))));
     }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod verify;
+pub mod webhooks;
 
 use app::{shell, store::Services, App};
 use axum::{
@@ -40,6 +41,8 @@ pub struct SharedState {
     pub store: db::PgStore,
     /// The verification API's cache, rate limit and last-use recorder.
     pub verifier: Arc<verify::Verifier>,
+    /// How this server's webhook worker sends deliveries.
+    pub webhook_settings: webhooks::WebhookSettings,
 }
 
 impl std::ops::Deref for AppState {
@@ -61,15 +64,29 @@ impl AppState {
         let services = Services {
             store: Arc::new(store.clone()),
             vault: Arc::new(vault),
+            webhooks: Arc::new(store.clone()),
         };
         let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
-        Self(Arc::new(SharedState { leptos_options, services, store, verifier }))
+        let webhook_settings = webhooks::WebhookSettings::default();
+        Self(Arc::new(SharedState { leptos_options, services, store, verifier, webhook_settings }))
     }
 
     /// The same state with a verifier tuned by `settings`.
     pub fn with_verify_settings(mut self, settings: verify::VerifySettings) -> Self {
         Arc::make_mut(&mut self.0).verifier = Arc::new(verify::Verifier::new(settings));
         self
+    }
+
+    /// The same state with its webhook worker tuned by `settings`.
+    pub fn with_webhook_settings(mut self, settings: webhooks::WebhookSettings) -> Self {
+        Arc::make_mut(&mut self.0).webhook_settings = settings;
+        self
+    }
+
+    /// Starts this server's webhook worker; keep the handle for as long as
+    /// the server runs.
+    pub fn start_webhook_worker(&self) -> webhooks::WorkerHandle {
+        webhooks::Worker::new(self.store.clone(), self.services.vault.clone(), self.webhook_settings.clone()).start()
     }
 
     /// Starts the verification cache's listener and the last-use writer;

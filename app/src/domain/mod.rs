@@ -14,6 +14,8 @@ pub mod webhook_url;
 pub mod avatar;
 #[cfg(feature = "ssr")]
 pub mod vault;
+#[cfg(feature = "ssr")]
+pub mod webhook_secret;
 
 /// Largest avatar upload accepted, checked in the browser and on the server.
 pub const MAX_AVATAR_BYTES: usize = 1024 * 1024;

@@ -1,12 +1,13 @@
 //! API keys in Postgres. Every write is one transaction; reads that decide a
 //! write lock the row (`FOR UPDATE`) so two operators cannot interleave.
 
-use super::{internal, violates};
+use super::{internal, violates, webhooks};
 use app::{
     domain::{avatar::Avatar, draft::{field, KeyDraft}, vault::SealedToken},
     error::AppError,
     model::{Account, ApiKey},
     store::{AvatarChange, KeyStore},
+    webhooks::EventType,
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -41,6 +42,7 @@ struct KeyRow {
     accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
+    webhook_failing: bool,
 }
 
 impl From<KeyRow> for ApiKey {
@@ -56,6 +58,7 @@ impl From<KeyRow> for ApiKey {
             created_at: r.created_at,
             expires_at: r.expires_at,
             last_used_at: r.last_used_at,
+            webhook_failing: r.webhook_failing,
         }
     }
 }
@@ -78,7 +81,7 @@ fn like_pattern(search: &str) -> String {
     out
 }
 
-async fn fetch_key(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<ApiKey, AppError> {
+pub(super) async fn fetch_key(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<ApiKey, AppError> {
     sqlx::query_as::<_, KeyRow>("SELECT * FROM api_key_listing WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -168,6 +171,7 @@ impl KeyStore for PgStore {
                 .map_err(internal)?;
         }
         let key = fetch_key(&mut tx, id).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Created).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
@@ -224,6 +228,7 @@ impl KeyStore for PgStore {
             }
         }
         let key = fetch_key(&mut tx, id).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Modified).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
@@ -252,12 +257,14 @@ impl KeyStore for PgStore {
             .await
             .map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
+        webhooks::enqueue(&mut tx, &key, if blocked { EventType::Blocked } else { EventType::Unblocked }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
 
     async fn delete_key(&self, id: Uuid) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
+        let key = fetch_key(&mut tx, id).await?;
         let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -266,6 +273,7 @@ impl KeyStore for PgStore {
         if deleted.rows_affected() == 0 {
             return Err(gone());
         }
+        webhooks::enqueue(&mut tx, &key, EventType::Deleted).await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }
@@ -321,6 +329,7 @@ impl KeyStore for PgStore {
         .await
         .map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Rolled).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }

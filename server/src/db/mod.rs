@@ -3,6 +3,7 @@
 mod accounts;
 mod keys;
 mod verify;
+pub mod webhooks;
 
 use app::error::AppError;
 use sqlx::{postgres::PgPoolOptions, PgPool};
