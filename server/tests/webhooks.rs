@@ -446,7 +446,7 @@ async fn a_deleted_keys_last_event_is_still_delivered_and_signed(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "./migrations")]
-async fn a_key_made_before_webhooks_gets_a_secret_when_its_first_event_is_sent(pool: PgPool) {
+async fn a_key_without_a_secret_gets_one_when_its_first_event_is_sent(pool: PgPool) {
     let app = TestApp::new(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Old", &receiver.url()).await;

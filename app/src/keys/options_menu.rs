@@ -124,9 +124,12 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                         type="button"
                         role="menuitem"
                         class="menu-item"
-                        on:click=move |_| {
-                            open.set(false);
-                            state.deliveries.set(Some(deliveries_key.clone()));
+                        on:click={
+                            let deliveries_key = deliveries_key.clone();
+                            move |_| {
+                                open.set(false);
+                                state.deliveries.set(Some(deliveries_key.clone()));
+                            }
                         }
                     >
                         "Deliveries"

@@ -266,26 +266,24 @@ impl PgStore {
         .map_err(internal)
     }
 
-    /// Gives a key (existing or deleted) this secret unless it has one.
+    /// Gives a key (existing or deleted) this secret unless it has one;
+    /// answers with the secret it has now.
     pub async fn init_secret(&self, key_id: Uuid, sealed: &SealedBytes) -> Result<SealedBytes, AppError> {
-        let (nonce, ciphertext) = sqlx::query_as::<_, (Vec<u8>, Vec<u8>)>(
-            "WITH inserted AS (
-                 INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3)
-                 ON CONFLICT (key_id) DO NOTHING
-                 RETURNING nonce, ciphertext
-             )
-             SELECT nonce, ciphertext FROM inserted
-             UNION ALL
-             SELECT nonce, ciphertext FROM webhook_secrets WHERE key_id = $1
-             LIMIT 1",
-        )
-        .bind(key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(internal)?;
-        Ok(SealedBytes { nonce, ciphertext })
+        let inserted = sqlx::query("INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
+            .bind(key_id)
+            .bind(&sealed.nonce)
+            .bind(&sealed.ciphertext)
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        if inserted.rows_affected() == 1 {
+            return Ok(sealed.clone());
+        }
+        // Someone else was first; theirs is the secret.
+        self.sealed_webhook_secrets(&[key_id]).await?.remove(&key_id).ok_or_else(|| {
+            tracing::error!(key = %key_id, "a webhook secret vanished right after it was created");
+            AppError::Internal
+        })
     }
 }
 

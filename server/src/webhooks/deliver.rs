@@ -44,20 +44,22 @@ struct CheckedResolver {
 
 impl Resolve for CheckedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_owned();
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if !allow_private {
-                // One internal answer is enough to refuse: the name is not
-                // one a webhook may reach.
-                if let Some(internal) = addrs.iter().find(|a| is_internal(a.ip())) {
-                    return Err(Box::new(Refused { host, ip: internal.ip() }) as _);
-                }
-            }
-            Ok(Box::new(addrs.into_iter()) as Addrs)
-        })
+        Box::pin(resolve_checked(name.as_str().to_owned(), self.allow_private))
     }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn resolve_checked(host: String, allow_private: bool) -> Result<Addrs, BoxError> {
+    let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+    if !allow_private {
+        // One internal answer is enough to refuse: the name is not one a
+        // webhook may reach.
+        if let Some(internal) = addrs.iter().find(|a| is_internal(a.ip())) {
+            return Err(Box::new(Refused { host, ip: internal.ip() }) as BoxError);
+        }
+    }
+    Ok(Box::new(addrs.into_iter()) as Addrs)
 }
 
 /// Sends deliveries; one per worker, cheap to clone.
