@@ -42,6 +42,8 @@ CREATE TABLE webhook_deliveries (
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
+-- "Is an earlier delivery of this key still pending?", asked for every claim.
+CREATE INDEX webhook_deliveries_pending_by_key ON webhook_deliveries (key_id, seq) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_key ON webhook_deliveries (key_id, seq DESC);
 
 -- Which `key.expiring` notices were sent, so each threshold (7 days and

@@ -34,7 +34,6 @@ use sha2::Sha256;
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::{
     collections::{HashMap, VecDeque},
-    future::Future,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -187,17 +186,16 @@ async fn deliveries(app: &TestApp, key: Uuid) -> Vec<Delivery> {
     app.rpc("list_deliveries", &[("key_id", &key.to_string())]).await.ok()
 }
 
-/// Polls `check` until it holds, for at most `timeout`.
-async fn eventually<F, Fut>(timeout: Duration, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let start = tokio::time::Instant::now();
-    while !check().await {
-        assert!(start.elapsed() < timeout, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// Waits until `$check` (an expression that may `.await`) holds, for at most
+/// `$timeout`.
+macro_rules! eventually {
+    ($timeout:expr, $what:expr, $check:expr) => {{
+        let start = tokio::time::Instant::now();
+        while !$check {
+            assert!(start.elapsed() < $timeout, "timed out waiting until {}", $what);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }};
 }
 
 async fn count_in_state(pool: &PgPool, state: &str) -> i64 {
@@ -208,9 +206,11 @@ async fn count_in_state(pool: &PgPool, state: &str) -> i64 {
         .unwrap()
 }
 
-/// A second pool on the same database, as another server process has.
-async fn another_pool(pool: &PgPool) -> PgPool {
-    PgPoolOptions::new().max_connections(5).connect_with((*pool.connect_options()).clone()).await.unwrap()
+/// A worker of another server on the same database: its own pool, the
+/// same master key.
+async fn other_worker(app: &TestApp, settings: WebhookSettings) -> Worker {
+    let pool = PgPoolOptions::new().max_connections(5).connect_with((*app.pool.connect_options()).clone()).await.unwrap();
+    Worker::new(PgStore::new(pool), app.state.services.vault.clone(), settings)
 }
 
 // --- the tests -------------------------------------------------------------------
@@ -269,10 +269,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: P
     let key = key_to(&app, "Flaky", &receiver.url()).await;
     let _worker = worker(&app, fast(&[50, 50, 50])).start();
 
-    eventually(Duration::from_secs(10), "the third attempt is delivered", || async {
-        deliveries(&app, key.id).await[0].state == DeliveryState::Delivered
-    })
-    .await;
+    eventually!(Duration::from_secs(10), "the third attempt is delivered", deliveries(&app, key.id).await[0].state == DeliveryState::Delivered);
 
     let received = receiver.received();
     assert_eq!(received.len(), 3);
@@ -297,13 +294,9 @@ async fn a_keys_events_arrive_in_order_even_while_one_is_retried(pool: PgPool) {
     app.delete_key(key.id).await.ok::<()>();
 
     // Two workers, as two servers would run.
-    let other = TestApp::new(another_pool(&pool).await);
     let _a = worker(&app, fast(&[30, 30, 30])).start();
-    let _b = worker(&other, fast(&[30, 30, 30])).start();
-    eventually(Duration::from_secs(10), "all six events are delivered", || async {
-        count_in_state(&app.pool, "delivered").await == 6
-    })
-    .await;
+    let _b = other_worker(&app, fast(&[30, 30, 30])).await.start();
+    eventually!(Duration::from_secs(10), "all six events are delivered", count_in_state(&app.pool, "delivered").await == 6);
 
     let types: Vec<String> = receiver.received().iter().map(Received::event_type).collect();
     let mut firsts = types.clone();
@@ -326,13 +319,9 @@ async fn two_workers_on_one_database_deliver_each_event_exactly_once(pool: PgPoo
         }
     }
 
-    let other = TestApp::new(another_pool(&pool).await);
     let _a = worker(&app, fast(&[])).start();
-    let _b = worker(&other, fast(&[])).start();
-    eventually(Duration::from_secs(30), "all 220 events are delivered", || async {
-        count_in_state(&app.pool, "delivered").await == 220
-    })
-    .await;
+    let _b = other_worker(&app, fast(&[])).await.start();
+    eventually!(Duration::from_secs(30), "all 220 events are delivered", count_in_state(&app.pool, "delivered").await == 220);
     // Give a duplicate (if any) time to arrive.
     tokio::time::sleep(Duration::from_millis(200)).await;
 
@@ -355,10 +344,7 @@ async fn an_unreachable_url_ends_as_failed_with_the_reason_and_marks_the_key(poo
     let key = key_to(&app, "Unreachable", &format!("http://{closed}/hook")).await;
     let _worker = worker(&app, fast(&[20, 20, 20])).start();
 
-    eventually(Duration::from_secs(10), "the delivery fails for good", || async {
-        deliveries(&app, key.id).await[0].state == DeliveryState::Failed
-    })
-    .await;
+    eventually!(Duration::from_secs(10), "the delivery fails for good", deliveries(&app, key.id).await[0].state == DeliveryState::Failed);
 
     let d = &deliveries(&app, key.id).await[0];
     assert_eq!(d.attempts, 4, "one attempt and three retries");
@@ -611,10 +597,7 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     let url = database_url(&pool).await;
 
     let first = Serve::start(&url, &master).await;
-    eventually(Duration::from_secs(60), "the first server sends the event", || async {
-        !receiver.received().is_empty()
-    })
-    .await;
+    eventually!(Duration::from_secs(60), "the first server sends the event", !receiver.received().is_empty());
     first.kill().await;
 
     let (state, attempts, leased): (String, i32, bool) =
@@ -628,10 +611,7 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
 
     let second = Serve::start(&url, &master).await;
-    eventually(Duration::from_secs(60), "the restarted server delivers the event", || async {
-        count_in_state(&pool, "delivered").await == 1
-    })
-    .await;
+    eventually!(Duration::from_secs(60), "the restarted server delivers the event", count_in_state(&pool, "delivered").await == 1);
     second.kill().await;
     let received = receiver.received();
     assert_eq!(received.len(), 2);
@@ -669,10 +649,7 @@ async fn bench_deliveries_per_second_of_one_worker(pool: PgPool) {
 
     let start = std::time::Instant::now();
     let _worker = worker(&app, settings).start();
-    eventually(Duration::from_secs(600), "every event is delivered", || async {
-        count_in_state(&pool, "delivered").await == events
-    })
-    .await;
+    eventually!(Duration::from_secs(600), "every event is delivered", count_in_state(&pool, "delivered").await == events);
     let seconds = start.elapsed().as_secs_f64();
 
     assert_eq!(receiver.received().len() as i64, events);

@@ -32,10 +32,10 @@ async fn enqueue_with(
     extra: Map<String, Value>,
 ) -> Result<Delivery, AppError> {
     let body = payload::event_body(event, key, Utc::now(), extra);
-    sqlx::query_as::<_, DeliveryRow>(&format!(
+    sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO webhook_deliveries (key_id, event_type, payload, url) VALUES ($1, $2, $3, $4)
          RETURNING {DELIVERY_COLUMNS}"
-    ))
+    )))
     .bind(key.id)
     .bind(event.as_str())
     .bind(body)
@@ -293,9 +293,9 @@ impl WebhookStore for PgStore {
         if !key_exists(&self.pool, key_id).await? {
             return Err(key_gone());
         }
-        let rows = sqlx::query_as::<_, DeliveryRow>(&format!(
+        let rows = sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE key_id = $1 ORDER BY seq DESC LIMIT $2"
-        ))
+        )))
         .bind(key_id)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -305,13 +305,13 @@ impl WebhookStore for PgStore {
     }
 
     async fn resend_delivery(&self, delivery_id: Uuid) -> Result<Delivery, AppError> {
-        sqlx::query_as::<_, DeliveryRow>(&format!(
+        sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
             "INSERT INTO webhook_deliveries (key_id, event_type, payload, url)
              SELECT d.key_id, d.event_type, d.payload, COALESCE(k.webhook_url, d.url)
              FROM webhook_deliveries d LEFT JOIN api_keys k ON k.id = d.key_id
              WHERE d.id = $1
              RETURNING {DELIVERY_COLUMNS}"
-        ))
+        )))
         .bind(delivery_id)
         .fetch_optional(&self.pool)
         .await
