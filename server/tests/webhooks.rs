@@ -155,6 +155,13 @@ fn verify_signature(secret: &str, r: &Received) -> bool {
 
 // --- helpers --------------------------------------------------------------------
 
+/// The app under test. Its keys' webhook URLs point at receivers on
+/// 127.0.0.1, so wherever URLs are checked when saved, private addresses must
+/// be allowed here.
+fn test_app(pool: PgPool) -> TestApp {
+    TestApp::new(pool)
+}
+
 /// Settings for tests: private addresses allowed (the receiver is on
 /// loopback), short waits.
 fn fast(schedule_ms: &[u64]) -> WebhookSettings {
@@ -217,7 +224,7 @@ async fn other_worker(app: &TestApp, settings: WebhookSettings) -> Worker {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_delivery_carries_standard_webhooks_headers_and_a_signature_the_receiver_can_verify(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Signed", &receiver.url()).await;
 
@@ -246,7 +253,7 @@ async fn a_delivery_carries_standard_webhooks_headers_and_a_signature_the_receiv
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_regenerated_secret_signs_the_next_delivery_and_the_old_one_stops(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Rotated", &receiver.url()).await;
     let old = secret_of(&app, key.id).await;
@@ -263,7 +270,7 @@ async fn a_regenerated_secret_signs_the_next_delivery_and_the_old_one_stops(pool
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Status(500), Answer::Status(503)]);
     let key = key_to(&app, "Flaky", &receiver.url()).await;
@@ -280,7 +287,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: P
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_keys_events_arrive_in_order_even_while_one_is_retried(pool: PgPool) {
-    let app = TestApp::new(pool.clone());
+    let app = test_app(pool.clone());
     let receiver = Receiver::start().await;
     // The second event fails twice: the later ones must wait for it.
     receiver.answer_type("key.blocked", &[Answer::Status(500), Answer::Status(500)]);
@@ -307,7 +314,7 @@ async fn a_keys_events_arrive_in_order_even_while_one_is_retried(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn two_workers_on_one_database_deliver_each_event_exactly_once(pool: PgPool) {
-    let app = TestApp::new(pool.clone());
+    let app = test_app(pool.clone());
     let receiver = Receiver::start().await;
     let mut keys = Vec::new();
     for i in 0..20 {
@@ -338,7 +345,7 @@ async fn two_workers_on_one_database_deliver_each_event_exactly_once(pool: PgPoo
 
 #[sqlx::test(migrations = "./migrations")]
 async fn an_unreachable_url_ends_as_failed_with_the_reason_and_marks_the_key(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     // A port nobody listens on.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
     let key = key_to(&app, "Unreachable", &format!("http://{closed}/hook")).await;
@@ -357,7 +364,7 @@ async fn an_unreachable_url_ends_as_failed_with_the_reason_and_marks_the_key(poo
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_receiver_still_failing_after_three_attempts_marks_the_key_while_retrying(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Status(500); 3]);
     let key = key_to(&app, "Struggling", &receiver.url()).await;
@@ -375,7 +382,7 @@ async fn a_receiver_still_failing_after_three_attempts_marks_the_key_while_retry
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_private_address_is_refused_at_delivery_unless_allowed(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Internal", &receiver.url()).await;
     let strict = WebhookSettings { allow_private: false, ..fast(&[60_000]) };
@@ -391,7 +398,7 @@ async fn a_private_address_is_refused_at_delivery_unless_allowed(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn no_event_ever_carries_the_token(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Secretive", &receiver.url()).await;
     let first: String = app.key_token(key.id).await.ok();
@@ -413,7 +420,7 @@ async fn no_event_ever_carries_the_token(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_deleted_keys_last_event_is_still_delivered_and_signed(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Gone soon", &receiver.url()).await;
     let secret = secret_of(&app, key.id).await;
@@ -433,7 +440,7 @@ async fn a_deleted_keys_last_event_is_still_delivered_and_signed(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_key_without_a_secret_gets_one_when_its_first_event_is_sent(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Old", &receiver.url()).await;
     assert_eq!(app.count("SELECT count(*) FROM webhook_secrets").await, 0);
@@ -446,7 +453,7 @@ async fn a_key_without_a_secret_gets_one_when_its_first_event_is_sent(pool: PgPo
 
 #[sqlx::test(migrations = "./migrations")]
 async fn expiring_events_are_queued_once_for_each_threshold(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Expiring", &receiver.url()).await;
     let far = key_to(&app, "Far off", &receiver.url()).await;
@@ -475,7 +482,7 @@ async fn expiring_events_are_queued_once_for_each_threshold(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_key_entering_both_windows_at_once_gets_one_expiring_event(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let key = key_to(&app, "Soon", "https://hooks.example.com/soon").await;
     sqlx::query("UPDATE api_keys SET expires_at = now() + interval '12 hours' WHERE id = $1")
         .bind(key.id)
@@ -495,7 +502,7 @@ async fn a_key_entering_both_windows_at_once_gets_one_expiring_event(pool: PgPoo
 
 #[sqlx::test(migrations = "./migrations")]
 async fn resend_and_test_events_are_new_deliveries_listed_newest_first(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Resent", &receiver.url()).await;
     let w = worker(&app, fast(&[]));
@@ -522,7 +529,7 @@ async fn resend_and_test_events_are_new_deliveries_listed_newest_first(pool: PgP
 
 #[sqlx::test(migrations = "./migrations")]
 async fn webhook_functions_on_a_missing_key_or_delivery_say_so(pool: PgPool) {
-    let app = TestApp::new(pool);
+    let app = test_app(pool);
     let nobody = Uuid::new_v4().to_string();
     for (endpoint, arg) in [
         ("list_deliveries", "key_id"),
@@ -629,7 +636,7 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
 async fn bench_deliveries_per_second_of_one_worker(pool: PgPool) {
     let env = |name: &str, default: i64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let (events, keys) = (env("WEBHOOK_BENCH_EVENTS", 10_000), env("WEBHOOK_BENCH_KEYS", 500));
-    let app = TestApp::new(pool.clone());
+    let app = test_app(pool.clone());
     let receiver = Receiver::start().await;
     let body = r#"{"type":"key.test","timestamp":"2026-11-26T14:00:00.000Z","data":{"name":"Bench"}}"#;
     // Deliveries of `keys` keys (their order per key is kept), in one statement.

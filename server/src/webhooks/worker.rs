@@ -46,9 +46,10 @@ impl Worker {
                 }
             }
             let wait = match self.run_once().await {
-                // A full batch: there may be more due right away.
-                Ok(n) if n as i64 >= self.settings.batch => Duration::ZERO,
-                Ok(_) => self.settings.poll_interval,
+                Ok(0) => self.settings.poll_interval,
+                // More may be due at once: the rest of a full batch, or the
+                // next event of a key whose earlier one just went out.
+                Ok(_) => Duration::ZERO,
                 Err(err) => {
                     tracing::warn!(?err, "webhook deliveries could not be claimed; trying again shortly");
                     self.settings.poll_interval.max(Duration::from_secs(1))
