@@ -381,6 +381,36 @@ async fn a_receiver_still_failing_after_three_attempts_marks_the_key_while_retry
 }
 
 #[sqlx::test(migrations = "./migrations")]
+async fn a_redirect_is_not_followed_and_counts_as_a_failed_attempt(pool: PgPool) {
+    let app = test_app(pool);
+    let receiver = Receiver::start().await;
+    receiver.answer(&[Answer::Status(307)]);
+    let key = key_to(&app, "Redirected", &receiver.url()).await;
+
+    worker(&app, fast(&[60_000])).run_once().await.unwrap();
+
+    assert_eq!(receiver.received().len(), 1);
+    let d = &deliveries(&app, key.id).await[0];
+    assert_eq!((d.state, d.last_status), (DeliveryState::Pending, Some(307)));
+    assert!(d.outcome().contains("redirects are not followed"), "{}", d.outcome());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(pool: PgPool) {
+    let app = test_app(pool);
+    let receiver = Receiver::start().await;
+    receiver.answer(&[Answer::Hold]);
+    let key = key_to(&app, "Slow", &receiver.url()).await;
+    let settings = WebhookSettings { timeout: Duration::from_millis(500), ..fast(&[60_000]) };
+
+    worker(&app, settings).run_once().await.unwrap();
+
+    let d = &deliveries(&app, key.id).await[0];
+    assert_eq!((d.state, d.last_status), (DeliveryState::Pending, None));
+    assert_eq!(d.last_error.as_deref(), Some("timed out after 0.5 s"));
+}
+
+#[sqlx::test(migrations = "./migrations")]
 async fn a_private_address_is_refused_at_delivery_unless_allowed(pool: PgPool) {
     let app = test_app(pool);
     let receiver = Receiver::start().await;
