@@ -8,7 +8,7 @@ use app::{
     error::AppError,
 };
 use rand::Rng;
-use std::{collections::HashMap, sync::Arc, time::{Duration, Instant}};
+use std::{collections::{hash_map::Entry, HashMap}, sync::Arc, time::{Duration, Instant}};
 use tokio::{sync::Notify, task::{JoinHandle, JoinSet}};
 use uuid::Uuid;
 
@@ -131,9 +131,9 @@ impl Worker {
         ids.dedup();
         let mut sealed = self.store.sealed_webhook_secrets(&ids).await?;
         for &id in &ids {
-            if !sealed.contains_key(&id) {
+            if let Entry::Vacant(slot) = sealed.entry(id) {
                 let fresh = WebhookSecret::generate().seal(&self.vault, id);
-                sealed.insert(id, self.store.init_secret(id, &fresh).await?);
+                slot.insert(self.store.init_secret(id, &fresh).await?);
             }
         }
         let mut open = HashMap::with_capacity(sealed.len());
