@@ -46,6 +46,19 @@ CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at, 
 CREATE INDEX webhook_deliveries_pending_by_key ON webhook_deliveries (key_id, seq) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_key ON webhook_deliveries (key_id, seq DESC);
 
+-- New deliveries wake the workers at once (they also look every second).
+-- Sent when the transaction commits; identical notifications are sent once.
+CREATE FUNCTION keyhold_notify_webhook() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('keyhold_webhooks', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER webhook_deliveries_notify
+    AFTER INSERT ON webhook_deliveries
+    FOR EACH STATEMENT EXECUTE FUNCTION keyhold_notify_webhook();
+
 -- Which `key.expiring` notices were sent, so each threshold (7 days and
 -- 1 day before `expires_at`) is notified once per expiry date.
 CREATE TABLE webhook_expiry_notices (

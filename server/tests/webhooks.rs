@@ -286,6 +286,20 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: P
 }
 
 #[sqlx::test(migrations = "./migrations")]
+async fn a_new_event_wakes_an_idle_worker_without_waiting_for_its_poll(pool: PgPool) {
+    let app = test_app(pool);
+    let receiver = Receiver::start().await;
+    let settings = WebhookSettings { poll_interval: Duration::from_secs(3600), ..fast(&[]) };
+    let _worker = worker(&app, settings).start();
+    // Let it look once and fall asleep for the hour.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    key_to(&app, "Prompt", &receiver.url()).await;
+
+    eventually!(Duration::from_secs(5), "the notification wakes the worker", !receiver.received().is_empty());
+}
+
+#[sqlx::test(migrations = "./migrations")]
 async fn a_keys_events_arrive_in_order_even_while_one_is_retried(pool: PgPool) {
     let app = test_app(pool.clone());
     let receiver = Receiver::start().await;

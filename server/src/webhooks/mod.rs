@@ -30,7 +30,8 @@ pub struct WebhookSettings {
     /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: send to loopback and private
     /// addresses too (for development and tests).
     pub allow_private: bool,
-    /// How often an idle worker looks for due deliveries.
+    /// How often an idle worker looks for due deliveries (new ones also
+    /// wake it through a notification).
     pub poll_interval: Duration,
     /// How long a claimed delivery stays another worker's; longer than
     /// `timeout`, so a live worker always records its result first.

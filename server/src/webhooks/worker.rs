@@ -8,6 +8,7 @@ use app::{
     error::AppError,
 };
 use rand::Rng;
+use sqlx::{postgres::PgListener, PgPool};
 use std::{collections::{hash_map::Entry, HashMap}, sync::Arc, time::{Duration, Instant}};
 use tokio::{sync::Notify, task::{JoinHandle, JoinSet}};
 use uuid::Uuid;
@@ -32,11 +33,13 @@ impl Worker {
     /// dropped.
     pub fn start(self) -> WorkerHandle {
         let stop = Arc::new(Notify::new());
-        let task = tokio::spawn(self.run(stop.clone()));
-        WorkerHandle { task: Some(task), stop }
+        let wake = Arc::new(Notify::new());
+        let listener = tokio::spawn(listen(self.store.pool().clone(), wake.clone()));
+        let task = tokio::spawn(self.run(stop.clone(), wake));
+        WorkerHandle { task: Some(task), listener, stop }
     }
 
-    async fn run(self, stop: Arc<Notify>) {
+    async fn run(self, stop: Arc<Notify>, wake: Arc<Notify>) {
         let mut last_scan: Option<Instant> = None;
         loop {
             if last_scan.is_none_or(|t| t.elapsed() >= self.settings.expiry_scan_interval) {
@@ -58,6 +61,7 @@ impl Worker {
             if !wait.is_zero() {
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
+                    _ = wake.notified() => {}
                     _ = stop.notified() => break,
                 }
             }
@@ -149,12 +153,38 @@ impl Worker {
     }
 }
 
+/// The channel the outbox's trigger notifies when deliveries are added.
+pub const CHANNEL: &str = "keyhold_webhooks";
+
+/// Wakes the worker whenever deliveries are added (see the trigger in
+/// `migrations/*_webhooks.sql`). Only a shortcut: while it is not connected
+/// the worker still looks every poll interval.
+async fn listen(pool: PgPool, wake: Arc<Notify>) {
+    while !pool.is_closed() {
+        match PgListener::connect_with(&pool).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => {
+                    // Anything added while not listening is due now.
+                    wake.notify_one();
+                    while listener.recv().await.is_ok() {
+                        wake.notify_one();
+                    }
+                }
+                Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
+            },
+            Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
 /// The running worker; dropping it stops the loop at once (a delivery in
 /// flight is sent again when its lease ends).
 #[derive(Debug)]
 #[must_use = "dropping the handle stops the worker"]
 pub struct WorkerHandle {
     task: Option<JoinHandle<()>>,
+    listener: JoinHandle<()>,
     stop: Arc<Notify>,
 }
 
@@ -174,6 +204,7 @@ impl WorkerHandle {
 
 impl Drop for WorkerHandle {
     fn drop(&mut self) {
+        self.listener.abort();
         if let Some(task) = &self.task {
             task.abort();
         }
