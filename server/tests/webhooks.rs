@@ -173,6 +173,7 @@ fn fast(schedule_ms: &[u64]) -> WebhookSettings {
         schedule: schedule_ms.iter().map(|&ms| Duration::from_millis(ms)).collect(),
         batch: 16,
         expiry_scan_interval: Duration::from_secs(3600),
+        retention: Duration::from_secs(30 * 24 * 3600),
     }
 }
 
@@ -522,6 +523,35 @@ async fn expiring_events_are_queued_once_for_each_threshold(pool: PgPool) {
     assert_eq!(expiring[0]["data"]["expires_in_days"], 7);
     assert_eq!(expiring[1]["data"]["expires_in_days"], 1);
     assert!(expiring.iter().all(|e| e["data"]["id"] == key.id.to_string()));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn finished_deliveries_are_kept_for_30_days_and_pending_ones_for_ever(pool: PgPool) {
+    let app = test_app(pool);
+    let receiver = Receiver::start().await;
+    let key = key_to(&app, "Old news", &receiver.url()).await;
+    let w = worker(&app, fast(&[]));
+    w.run_once().await.unwrap();
+    app.store.send_test_event(key.id).await.unwrap();
+    let age = |days: i32| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query("UPDATE webhook_deliveries SET updated_at = now() - make_interval(days => $1)")
+                .bind(days)
+                .execute(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    age(29).await;
+    w.scan().await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM webhook_deliveries").await, 2, "29 days old: kept");
+    age(31).await;
+    w.scan().await.unwrap();
+
+    let left: Vec<String> = sqlx::query_scalar("SELECT state FROM webhook_deliveries").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(left, ["pending"], "the delivered one is gone, the pending one stays");
 }
 
 #[sqlx::test(migrations = "./migrations")]

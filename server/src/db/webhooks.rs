@@ -266,6 +266,20 @@ impl PgStore {
         .map_err(internal)
     }
 
+    /// Deletes finished deliveries last touched longer than `keep` ago;
+    /// pending ones are never deleted.
+    pub async fn prune_deliveries(&self, keep: Duration) -> Result<u64, AppError> {
+        sqlx::query(
+            "DELETE FROM webhook_deliveries
+             WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => $1)",
+        )
+        .bind(keep.as_secs_f64())
+        .execute(&self.pool)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(internal)
+    }
+
     /// Gives a key (existing or deleted) this secret unless it has one;
     /// answers with the secret it has now.
     pub async fn init_secret(&self, key_id: Uuid, sealed: &SealedBytes) -> Result<SealedBytes, AppError> {

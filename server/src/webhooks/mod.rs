@@ -42,8 +42,11 @@ pub struct WebhookSettings {
     pub schedule: Vec<Duration>,
     /// Deliveries claimed (and sent concurrently) at once.
     pub batch: i64,
-    /// How often the worker looks for keys about to expire.
+    /// How often the worker looks for keys about to expire (and prunes old
+    /// deliveries).
     pub expiry_scan_interval: Duration,
+    /// How long delivered and failed deliveries are kept.
+    pub retention: Duration,
 }
 
 impl Default for WebhookSettings {
@@ -56,6 +59,7 @@ impl Default for WebhookSettings {
             schedule: backoff::DEFAULT_SCHEDULE.to_vec(),
             batch: 64,
             expiry_scan_interval: Duration::from_secs(60),
+            retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

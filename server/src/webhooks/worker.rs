@@ -69,10 +69,12 @@ impl Worker {
         tracing::debug!("the webhook worker stopped");
     }
 
-    /// Queues due `key.expiring` events and forgets secrets no delivery
-    /// needs any more.
+    /// Queues due `key.expiring` events, deletes finished deliveries past
+    /// their retention and forgets secrets no delivery needs any more.
+    /// Answers with the number of `key.expiring` events queued.
     pub async fn scan(&self) -> Result<usize, AppError> {
         let queued = self.store.enqueue_expiring().await?;
+        self.store.prune_deliveries(self.settings.retention).await?;
         self.store.forget_unused_webhook_secrets().await?;
         Ok(queued)
     }
