@@ -14,6 +14,7 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod ui;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -25,6 +25,10 @@ pub struct ApiKey {
     /// When the key stops verifying; `None` for never.
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The key's latest finished webhook delivery failed, or one is still
+    /// being retried after 3 attempts.
+    #[serde(default)]
+    pub webhook_failing: bool,
 }
 
 impl ApiKey {

@@ -80,6 +80,8 @@ pub struct Services {
     /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: accept webhook URLs on loopback and
     /// private networks (development only).
     pub allow_private_webhooks: bool,
+    /// Webhook deliveries and signing secrets.
+    pub webhooks: Arc<dyn crate::webhooks::store::WebhookStore>,
 }
 
 impl Services {

@@ -2,7 +2,10 @@
 //! present). See `.env.example` at the project root.
 
 use app::domain::vault::{TokenVault, VaultError};
-use crate::verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings};
+use crate::{
+    verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings},
+    webhooks::WebhookSettings,
+};
 use std::{
     net::SocketAddr,
     num::NonZeroU32,
@@ -104,6 +107,11 @@ impl Config {
     /// The verification API's settings.
     pub fn verify_settings(&self) -> VerifySettings {
         VerifySettings { rate_limit: self.verify_rate_limit, ..VerifySettings::default() }
+    }
+
+    /// The webhook worker's settings.
+    pub fn webhook_settings(&self) -> WebhookSettings {
+        WebhookSettings { allow_private: self.allow_private_webhooks, ..WebhookSettings::default() }
     }
 
     /// The vault for tokens: from `KEYHOLD_MASTER_KEY`, else from the key

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod verify;
+pub mod webhooks;
 
 use app::{auth::throttle::SignInThrottle, shell, store::Services, App};
 use axum::{
@@ -46,6 +47,8 @@ pub struct SharedState {
     /// The verification API's cache, rate limit and last-use recorder.
     pub verifier: Arc<verify::Verifier>,
     pub security: auth::SecuritySettings,
+    /// How this server's webhook worker sends deliveries.
+    pub webhook_settings: webhooks::WebhookSettings,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,9 +73,11 @@ impl AppState {
             vault: Arc::new(vault),
             throttle: Arc::new(SignInThrottle::new(security.sign_in_per_minute)),
             allow_private_webhooks: security.allow_private_webhooks,
+            webhooks: Arc::new(store.clone()),
         };
         let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
-        Self(Arc::new(SharedState { leptos_options, services, store, verifier, security }))
+        let webhook_settings = webhooks::WebhookSettings::default();
+        Self(Arc::new(SharedState { leptos_options, services, store, verifier, security, webhook_settings }))
     }
 
     /// The same state with sign-in, session and origin rules from `settings`.
@@ -88,6 +93,21 @@ impl AppState {
     pub fn with_verify_settings(mut self, settings: verify::VerifySettings) -> Self {
         Arc::make_mut(&mut self.0).verifier = Arc::new(verify::Verifier::new(settings));
         self
+    }
+
+    /// The same state with its webhook worker tuned by `settings`.
+    /// `allow_private` also lets such webhook URLs be saved.
+    pub fn with_webhook_settings(mut self, settings: webhooks::WebhookSettings) -> Self {
+        let shared = Arc::make_mut(&mut self.0);
+        shared.services.allow_private_webhooks |= settings.allow_private;
+        shared.webhook_settings = settings;
+        self
+    }
+
+    /// Starts this server's webhook worker; keep the handle for as long as
+    /// the server runs.
+    pub fn start_webhook_worker(&self) -> webhooks::WorkerHandle {
+        webhooks::Worker::new(self.store.clone(), self.services.vault.clone(), self.webhook_settings.clone()).start()
     }
 
     /// Starts the verification cache's listener and the last-use writer;

@@ -96,9 +96,12 @@ async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
     let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
     let state = AppState::new(leptos_options, store, vault)
         .with_verify_settings(config.verify_settings())
-        .with_security(config.security_settings());
+        .with_security(config.security_settings())
+        .with_webhook_settings(config.webhook_settings());
     // Runs as long as the server: the verification cache's listener and the last-use writer.
     let background = state.start_background_tasks();
+    // Sends the webhook outbox, sharing the work with any other server.
+    let webhook_worker = state.start_webhook_worker();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -115,6 +118,7 @@ async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
+    webhook_worker.shutdown(std::time::Duration::from_secs(5)).await;
     background.shutdown().await;
     served.map_err(|e| format!("server error: {e}"))
 }

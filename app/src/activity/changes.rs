@@ -56,6 +56,7 @@ mod tests {
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             expires_at: None,
             last_used_at: None,
+            webhook_failing: false,
         }
     }
 

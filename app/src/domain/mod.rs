@@ -17,6 +17,8 @@ pub mod avatar;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod vault;
+#[cfg(feature = "ssr")]
+pub mod webhook_secret;
 
 /// Largest avatar upload accepted, checked in the browser and on the server.
 pub const MAX_AVATAR_BYTES: usize = 1024 * 1024;

@@ -24,6 +24,19 @@ impl std::fmt::Debug for SealedToken {
     }
 }
 
+/// Any other secret, sealed: nonce and AES-256-GCM ciphertext.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedBytes {
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+impl std::fmt::Debug for SealedBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealedBytes(..)")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
     #[error("KEYHOLD_MASTER_KEY must be 32 bytes encoded as base64 (for example the output of `openssl rand -base64 32`)")]
@@ -99,6 +112,26 @@ impl TokenVault {
         let text = String::from_utf8(plain).map_err(|_| VaultError::Undecryptable)?;
         Token::parse(&text).map_err(|_| VaultError::Undecryptable)
     }
+
+    /// Seals any secret. `context` (the id of what owns it, say) is bound
+    /// as associated data: the ciphertext opens only with the same context.
+    pub fn seal_bytes(&self, plain: &[u8], context: &[u8]) -> SealedBytes {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ciphertext = self
+            .cipher
+            .encrypt(&nonce, Payload { msg: plain, aad: context })
+            .expect("AES-GCM encryption of a short message cannot fail");
+        SealedBytes { nonce: nonce.to_vec(), ciphertext }
+    }
+
+    pub fn open_bytes(&self, sealed: &SealedBytes, context: &[u8]) -> Result<Vec<u8>, VaultError> {
+        if sealed.nonce.len() != 12 {
+            return Err(VaultError::Undecryptable);
+        }
+        self.cipher
+            .decrypt(Nonce::from_slice(&sealed.nonce), Payload { msg: &sealed.ciphertext, aad: context })
+            .map_err(|_| VaultError::Undecryptable)
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +172,16 @@ mod tests {
         let b = v.seal(&Token::generate());
         a.hash = b.hash;
         assert_eq!(v.open(&a), Err(VaultError::Undecryptable));
+    }
+
+    #[test]
+    fn sealed_bytes_open_only_in_their_context() {
+        let v = vault();
+        let sealed = v.seal_bytes(b"whsec_secret", b"key-1");
+        assert_eq!(v.open_bytes(&sealed, b"key-1").unwrap(), b"whsec_secret");
+        assert_eq!(v.open_bytes(&sealed, b"key-2"), Err(VaultError::Undecryptable));
+        assert_eq!(vault().open_bytes(&sealed, b"key-1"), Err(VaultError::Undecryptable));
+        assert!(!sealed.ciphertext.windows(12).any(|w| w == b"whsec_secret"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! was opened with; if another tab changed the key meanwhile, the server
 //! refuses and the page says so.
 
-use super::{key_dialog_form::KeyDialogForm, state::KeysState};
+use super::{key_dialog_form::KeyDialogForm, state::KeysState, webhook_secret::WebhookSecretSection};
 use crate::{keys::api::modify_key, ui::modal::Modal};
 use leptos::prelude::*;
 
@@ -15,7 +15,9 @@ pub fn ModifyDialog() -> impl IntoView {
     view! {
         <Modal open on_close=close title="Modify API Key">
             {move || {
-                state.editing.get().map(|key| view! {
+                state.editing.get().map(|key| {
+                    let id = key.id;
+                    view! {
                     <KeyDialogForm
                         prefix="modify"
                         key=Some(key)
@@ -24,6 +26,8 @@ pub fn ModifyDialog() -> impl IntoView {
                         success_message="API key modified"
                         on_done=close
                     />
+                    <WebhookSecretSection key_id=id />
+                    }
                 })
             }}
         </Modal>

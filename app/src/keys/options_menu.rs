@@ -1,4 +1,5 @@
-//! The "Options" menu of a key: Block or Unblock, Roll token, Activity, Delete.
+//! The "Options" menu of a key: Block or Unblock, Roll token, Activity,
+//! Deliveries, Delete.
 
 use super::state::{Confirm, KeysState};
 use crate::{keys::api::unblock_key, model::ApiKey, ui::{icons::DotsIcon, toasts::Toasts}};
@@ -62,6 +63,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
     let block_key = key.clone();
     let delete_key = key.clone();
     let roll_key = key.clone();
+    let deliveries_key = key.clone();
     let toggle_block = move |_| {
         open.set(false);
         if !blocked {
@@ -121,6 +123,20 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                     <a role="menuitem" class="menu-item" href=format!("/activity?key={}", key.id)>
                         "Activity"
                     </a>
+                    <button
+                        type="button"
+                        role="menuitem"
+                        class="menu-item"
+                        on:click={
+                            let deliveries_key = deliveries_key.clone();
+                            move |_| {
+                                open.set(false);
+                                state.deliveries.set(Some(deliveries_key.clone()));
+                            }
+                        }
+                    >
+                        "Deliveries"
+                    </button>
                     <button
                         type="button"
                         role="menuitem"

@@ -70,6 +70,14 @@ pub fn KeyRow(key: ApiKey) -> impl IntoView {
                     <span class="key-name">{key.name.clone()}</span>
                     {key.blocked.then(|| view! { <span class="badge danger">"Blocked"</span> })}
                     {key.accounts.is_empty().then(|| view! { <span class="badge warning">"No account"</span> })}
+                    {key.webhook_failing.then(|| view! {
+                        <span
+                            class="badge danger"
+                            title="The latest webhook delivery failed, or one is still failing after 3 attempts. See Options → Deliveries."
+                        >
+                            "Webhook failing"
+                        </span>
+                    })}
                 </div>
                 <span class="key-url" title=key.webhook_url.clone()>{key.webhook_url.clone()}</span>
                 <ul class="chips" aria-label="Accounts">

@@ -25,6 +25,8 @@ pub struct KeysState {
     pub confirm: RwSignal<Option<Confirm>>,
     /// The key whose token is being rolled.
     pub rolling: RwSignal<Option<ApiKey>>,
+    /// The key whose webhook deliveries are shown.
+    pub deliveries: RwSignal<Option<ApiKey>>,
     /// The key picked from the search suggestions, scrolled to and marked.
     pub highlighted: RwSignal<Option<Uuid>>,
     pub accounts: Resource<Result<Vec<Account>, AppError>>,
@@ -39,6 +41,7 @@ impl KeysState {
             editing: RwSignal::new(None),
             confirm: RwSignal::new(None),
             rolling: RwSignal::new(None),
+            deliveries: RwSignal::new(None),
             highlighted: RwSignal::new(None),
             accounts: Resource::new(move || refresh.get(), |_| list_accounts()),
         };

@@ -1,7 +1,7 @@
 //! API keys in Postgres. Every write is one transaction; reads that decide a
 //! write lock the row (`FOR UPDATE`) so two operators cannot interleave.
 
-use super::{audit, internal, violates};
+use super::{audit, internal, violates, webhooks};
 use app::{
     activity::changes::key_changes,
     auth::Actor,
@@ -9,6 +9,7 @@ use app::{
     error::AppError,
     model::{Account, ApiKey},
     store::{AvatarChange, KeyStore},
+    webhooks::EventType,
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -43,6 +44,7 @@ struct KeyRow {
     accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
+    webhook_failing: bool,
 }
 
 impl From<KeyRow> for ApiKey {
@@ -58,6 +60,7 @@ impl From<KeyRow> for ApiKey {
             created_at: r.created_at,
             expires_at: r.expires_at,
             last_used_at: r.last_used_at,
+            webhook_failing: r.webhook_failing,
         }
     }
 }
@@ -80,7 +83,7 @@ fn like_pattern(search: &str) -> String {
     out
 }
 
-async fn fetch_key(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<ApiKey, AppError> {
+pub(super) async fn fetch_key(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<ApiKey, AppError> {
     sqlx::query_as::<_, KeyRow>("SELECT * FROM api_key_listing WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -171,6 +174,7 @@ impl KeyStore for PgStore {
         }
         let key = fetch_key(&mut tx, id).await?;
         audit::record(&mut tx, actor, audit::Entry::key("key.created", key.id, &key.name)).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Created).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
@@ -230,6 +234,7 @@ impl KeyStore for PgStore {
         let key = fetch_key(&mut tx, id).await?;
         let changes = key_changes(&before, &key, matches!(avatar, AvatarChange::Replace(_)));
         audit::record(&mut tx, actor, audit::Entry { changes, ..audit::Entry::key("key.modified", key.id, &key.name) }).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Modified).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
@@ -260,19 +265,24 @@ impl KeyStore for PgStore {
         let key = fetch_key(&mut tx, id).await?;
         let action = if blocked { "key.blocked" } else { "key.unblocked" };
         audit::record(&mut tx, actor, audit::Entry::key(action, key.id, &key.name)).await?;
+        webhooks::enqueue(&mut tx, &key, if blocked { EventType::Blocked } else { EventType::Unblocked }).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }
 
     async fn delete_key(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let name: String = sqlx::query_scalar("DELETE FROM api_keys WHERE id = $1 RETURNING name")
+        let key = fetch_key(&mut tx, id).await?;
+        let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .execute(&mut *tx)
             .await
-            .map_err(internal)?
-            .ok_or_else(gone)?;
-        audit::record(&mut tx, actor, audit::Entry::key("key.deleted", id, &name)).await?;
+            .map_err(internal)?;
+        if deleted.rows_affected() == 0 {
+            return Err(gone());
+        }
+        audit::record(&mut tx, actor, audit::Entry::key("key.deleted", id, &key.name)).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Deleted).await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }
@@ -333,6 +343,7 @@ impl KeyStore for PgStore {
         let key = fetch_key(&mut tx, id).await?;
         let grace = serde_json::json!({ "grace_seconds": grace.map(|g| g.num_seconds()) });
         audit::record(&mut tx, actor, audit::Entry { details: Some(grace), ..audit::Entry::key("key.rolled", key.id, &key.name) }).await?;
+        webhooks::enqueue(&mut tx, &key, EventType::Rolled).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
     }

@@ -6,6 +6,7 @@ mod keys;
 mod operators;
 mod sessions;
 mod verify;
+pub mod webhooks;
 
 use app::error::AppError;
 use sqlx::{postgres::PgPoolOptions, PgPool};

@@ -1,0 +1,173 @@
+//! One HTTP attempt: POST the signed body, 10 s at most, no redirects, no
+//! proxy, and (unless private webhooks are allowed) never to an internal
+//! address. Host names are resolved by [`CheckedResolver`], which refuses
+//! internal addresses and hands the checked ones to the connector, so a
+//! second DNS answer cannot slip in between check and connection.
+
+use super::sign::{self, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use app::domain::address::{is_internal, refuse_host};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::{error::Error as _, net::IpAddr, sync::Arc, time::Duration};
+
+/// What an attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The receiver's status, if it answered.
+    pub status: Option<u16>,
+    /// Why the attempt failed, if it did.
+    pub error: Option<String>,
+}
+
+impl Attempt {
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none() && self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+
+    fn failed(error: impl Into<String>) -> Self {
+        Self { status: None, error: Some(error.into()) }
+    }
+}
+
+/// A host name that resolved to an internal address.
+#[derive(Debug, thiserror::Error)]
+#[error("refused: {host} resolves to a private address ({ip})")]
+pub struct Refused {
+    host: String,
+    ip: IpAddr,
+}
+
+/// Resolves with the system resolver, then refuses internal addresses
+/// unless they are allowed.
+struct CheckedResolver {
+    allow_private: bool,
+}
+
+impl Resolve for CheckedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(resolve_checked(name.as_str().to_owned(), self.allow_private))
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn resolve_checked(host: String, allow_private: bool) -> Result<Addrs, BoxError> {
+    let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+    if !allow_private {
+        // One internal answer is enough to refuse: the name is not one a
+        // webhook may reach.
+        if let Some(internal) = addrs.iter().find(|a| is_internal(a.ip())) {
+            return Err(Box::new(Refused { host, ip: internal.ip() }) as BoxError);
+        }
+    }
+    Ok(Box::new(addrs.into_iter()) as Addrs)
+}
+
+/// Sends deliveries; one per worker, cheap to clone.
+#[derive(Clone)]
+pub struct Sender {
+    client: reqwest::Client,
+    allow_private: bool,
+    timeout: Duration,
+}
+
+impl Sender {
+    pub fn new(allow_private: bool, timeout: Duration) -> Self {
+        // reqwest is built without a default crypto provider; ring it is.
+        // Installing twice is harmless (the second call is refused).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("Keyhold-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(Arc::new(CheckedResolver { allow_private }))
+            .build()
+            .expect("the webhook HTTP client can be built");
+        Self { client, allow_private, timeout }
+    }
+
+    /// POSTs `body` to `url`, signed with `secret` as delivery `id`.
+    pub async fn send(&self, url: &str, id: &str, body: &str, secret: &[u8]) -> Attempt {
+        let Ok(parsed) = url::Url::parse(url) else {
+            return Attempt::failed("refused: the webhook URL is not a valid URL");
+        };
+        // Literal addresses never reach the resolver.
+        if !self.allow_private && refuse_host(&parsed).is_some() {
+            let host = parsed.host_str().unwrap_or_default();
+            return Attempt::failed(format!("refused: {host} is a private address"));
+        }
+        let timestamp = chrono::Utc::now().timestamp();
+        let request = self
+            .client
+            .post(parsed)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(ID_HEADER, id)
+            .header(TIMESTAMP_HEADER, timestamp.to_string())
+            .header(SIGNATURE_HEADER, sign::signature(secret, id, timestamp, body))
+            .body(body.to_owned());
+        match request.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let error = (!response.status().is_success()).then(|| match response.status().canonical_reason() {
+                    Some(reason) if response.status().is_redirection() => format!("{reason} (redirects are not followed)"),
+                    Some(reason) => reason.to_owned(),
+                    None => "not a 2xx answer".to_owned(),
+                });
+                Attempt { status: Some(status), error }
+            }
+            Err(err) => Attempt::failed(self.describe(&err)),
+        }
+    }
+
+    /// A short, operator-readable reason; never the body or the headers.
+    fn describe(&self, err: &reqwest::Error) -> String {
+        let mut source = err.source();
+        while let Some(cause) = source {
+            if let Some(refused) = cause.downcast_ref::<Refused>() {
+                return refused.to_string();
+            }
+            source = cause.source();
+        }
+        if err.is_timeout() {
+            return format!("timed out after {} s", self.timeout.as_secs_f64());
+        }
+        // The innermost cause says most ("Connection refused", "failed to
+        // lookup address information: ...").
+        let mut innermost: &dyn std::error::Error = err;
+        while let Some(cause) = innermost.source() {
+            innermost = cause;
+        }
+        if err.is_connect() {
+            format!("could not connect: {innermost}")
+        } else {
+            format!("request failed: {innermost}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn literal_and_localhost_addresses_are_refused_without_a_connection() {
+        let sender = Sender::new(false, Duration::from_secs(1));
+        for url in ["http://127.0.0.1:9/hook", "http://[::1]:9/", "http://169.254.169.254/latest", "http://localhost:9/"] {
+            let attempt = sender.send(url, "msg", "{}", b"secret").await;
+            assert!(!attempt.succeeded());
+            let error = attempt.error.unwrap();
+            assert!(error.starts_with("refused: ") && error.contains("private address"), "{url}: {error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_to_loopback_is_refused_by_the_resolver() {
+        use std::str::FromStr;
+        let refused = CheckedResolver { allow_private: false }.resolve(Name::from_str("localhost").unwrap()).await;
+        let err = refused.err().expect("localhost resolves to loopback");
+        assert!(err.to_string().starts_with("refused: localhost resolves to a private address"), "{err}");
+        let allowed = CheckedResolver { allow_private: true }.resolve(Name::from_str("localhost").unwrap()).await;
+        assert!(allowed.unwrap().any(|a| a.ip().is_loopback()));
+    }
+}

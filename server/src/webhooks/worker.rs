@@ -1,0 +1,214 @@
+//! The loop that sends deliveries: claim a batch (each the oldest pending
+//! delivery of its key), send them concurrently, record each outcome.
+
+use super::{backoff, deliver::Sender, WebhookSettings};
+use crate::db::{webhooks::Claimed, PgStore};
+use app::{
+    domain::{vault::TokenVault, webhook_secret::WebhookSecret},
+    error::AppError,
+};
+use rand::Rng;
+use sqlx::{postgres::PgListener, PgPool};
+use std::{collections::{hash_map::Entry, HashMap}, sync::Arc, time::{Duration, Instant}};
+use tokio::{sync::Notify, task::{JoinHandle, JoinSet}};
+use uuid::Uuid;
+
+/// Sends the outbox's deliveries. Several workers (in one process or many)
+/// may share a database.
+#[derive(Clone)]
+pub struct Worker {
+    store: PgStore,
+    vault: Arc<TokenVault>,
+    settings: Arc<WebhookSettings>,
+    sender: Sender,
+}
+
+impl Worker {
+    pub fn new(store: PgStore, vault: Arc<TokenVault>, settings: WebhookSettings) -> Self {
+        let sender = Sender::new(settings.allow_private, settings.timeout);
+        Self { store, vault, settings: Arc::new(settings), sender }
+    }
+
+    /// Runs the loop in the background until the handle is shut down or
+    /// dropped.
+    pub fn start(self) -> WorkerHandle {
+        let stop = Arc::new(Notify::new());
+        let wake = Arc::new(Notify::new());
+        let listener = tokio::spawn(listen(self.store.pool().clone(), wake.clone()));
+        let task = tokio::spawn(self.run(stop.clone(), wake));
+        WorkerHandle { task: Some(task), listener, stop }
+    }
+
+    async fn run(self, stop: Arc<Notify>, wake: Arc<Notify>) {
+        let mut last_scan: Option<Instant> = None;
+        loop {
+            if last_scan.is_none_or(|t| t.elapsed() >= self.settings.expiry_scan_interval) {
+                last_scan = Some(Instant::now());
+                if let Err(err) = self.scan().await {
+                    tracing::warn!(?err, "the scan for expiring keys failed; trying again later");
+                }
+            }
+            let wait = match self.run_once().await {
+                Ok(0) => self.settings.poll_interval,
+                // More may be due at once: the rest of a full batch, or the
+                // next event of a key whose earlier one just went out.
+                Ok(_) => Duration::ZERO,
+                Err(err) => {
+                    tracing::warn!(?err, "webhook deliveries could not be claimed; trying again shortly");
+                    self.settings.poll_interval.max(Duration::from_secs(1))
+                }
+            };
+            if !wait.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = wake.notified() => {}
+                    _ = stop.notified() => break,
+                }
+            }
+        }
+        tracing::debug!("the webhook worker stopped");
+    }
+
+    /// Queues due `key.expiring` events, deletes finished deliveries past
+    /// their retention and forgets secrets no delivery needs any more.
+    /// Answers with the number of `key.expiring` events queued.
+    pub async fn scan(&self) -> Result<usize, AppError> {
+        let queued = self.store.enqueue_expiring().await?;
+        self.store.prune_deliveries(self.settings.retention).await?;
+        self.store.forget_unused_webhook_secrets().await?;
+        Ok(queued)
+    }
+
+    /// Claims one batch of due deliveries, sends them and records the
+    /// outcomes; answers with how many were sent.
+    pub async fn run_once(&self) -> Result<usize, AppError> {
+        let claimed = self.store.claim_deliveries(self.settings.batch, self.settings.lease).await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let secrets = self.secrets(&claimed).await?;
+        let mut sends = JoinSet::new();
+        for delivery in claimed {
+            let worker = self.clone();
+            match secrets.get(&delivery.key_id).cloned() {
+                Some(secret) => sends.spawn(async move { worker.deliver(delivery, secret).await }),
+                // Never sent unsigned; the reason was logged.
+                None => sends.spawn(async move {
+                    worker.failed(&delivery, None, "the signing secret could not be decrypted (is KEYHOLD_MASTER_KEY the one it was made with?)").await
+                }),
+            };
+        }
+        let mut sent = 0;
+        while let Some(outcome) = sends.join_next().await {
+            match outcome {
+                Ok(Ok(())) => sent += 1,
+                Ok(Err(err)) => tracing::warn!(?err, "a webhook outcome could not be recorded; the delivery is retried when its lease ends"),
+                Err(err) => tracing::error!(%err, "a webhook delivery task failed"),
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn deliver(&self, delivery: Claimed, secret: WebhookSecret) -> Result<(), AppError> {
+        let id = delivery.id.to_string();
+        let attempt = self.sender.send(&delivery.url, &id, &delivery.payload, secret.bytes()).await;
+        if attempt.succeeded() {
+            tracing::debug!(delivery = %delivery.id, status = ?attempt.status, "webhook delivered");
+            return self.store.record_delivered(delivery.id, attempt.status.unwrap_or(200)).await;
+        }
+        let error = attempt.error.as_deref().unwrap_or("the receiver did not accept the delivery");
+        self.failed(&delivery, attempt.status, error).await
+    }
+
+    /// Schedules the next attempt, or marks the delivery failed when no
+    /// retries are left.
+    async fn failed(&self, delivery: &Claimed, status: Option<u16>, error: &str) -> Result<(), AppError> {
+        let attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
+        let retry_in = backoff::next_delay(&self.settings.schedule, attempts, rand::rng().random::<f64>());
+        tracing::info!(delivery = %delivery.id, attempts, ?status, error, ?retry_in, "webhook attempt failed");
+        self.store.record_failure(delivery.id, status, error, retry_in).await
+    }
+
+    /// The secrets of the claimed deliveries' keys; a key without one yet
+    /// (made before webhooks existed) gets one now.
+    async fn secrets(&self, claimed: &[Claimed]) -> Result<HashMap<Uuid, WebhookSecret>, AppError> {
+        let mut ids: Vec<Uuid> = claimed.iter().map(|d| d.key_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut sealed = self.store.sealed_webhook_secrets(&ids).await?;
+        for &id in &ids {
+            if let Entry::Vacant(slot) = sealed.entry(id) {
+                let fresh = WebhookSecret::generate().seal(&self.vault, id);
+                slot.insert(self.store.init_secret(id, &fresh).await?);
+            }
+        }
+        let mut open = HashMap::with_capacity(sealed.len());
+        for (id, s) in sealed {
+            match WebhookSecret::open(&self.vault, &s, id) {
+                Ok(secret) => {
+                    open.insert(id, secret);
+                }
+                Err(err) => tracing::error!(key = %id, %err, "cannot open a key's webhook secret; is KEYHOLD_MASTER_KEY the one it was sealed with?"),
+            }
+        }
+        Ok(open)
+    }
+}
+
+/// The channel the outbox's trigger notifies when deliveries are added.
+pub const CHANNEL: &str = "keyhold_webhooks";
+
+/// Wakes the worker whenever deliveries are added (see the trigger in
+/// `migrations/*_webhooks.sql`). Only a shortcut: while it is not connected
+/// the worker still looks every poll interval.
+async fn listen(pool: PgPool, wake: Arc<Notify>) {
+    while !pool.is_closed() {
+        match PgListener::connect_with(&pool).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => {
+                    // Anything added while not listening is due now.
+                    wake.notify_one();
+                    while listener.recv().await.is_ok() {
+                        wake.notify_one();
+                    }
+                }
+                Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
+            },
+            Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+/// The running worker; dropping it stops the loop at once (a delivery in
+/// flight is sent again when its lease ends).
+#[derive(Debug)]
+#[must_use = "dropping the handle stops the worker"]
+pub struct WorkerHandle {
+    task: Option<JoinHandle<()>>,
+    listener: JoinHandle<()>,
+    stop: Arc<Notify>,
+}
+
+impl WorkerHandle {
+    /// Lets the current batch finish (for at most `grace`), then stops.
+    pub async fn shutdown(mut self, grace: Duration) {
+        self.stop.notify_one();
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(grace, task).await.is_err() {
+                abort.abort();
+                tracing::warn!("webhook deliveries in flight were cut short; they are sent again when their lease ends");
+            }
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.listener.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
