@@ -499,3 +499,29 @@ async fn a_panicking_handler_answers_a_plain_500_without_details() {
     let text = String::from_utf8_lossy(&body);
     assert_eq!(text, "Something went wrong on the server. Please try again.");
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn webhook_secret_copies_regenerations_and_sends_are_audited(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let key = app.key("Hooked").await;
+    let id = key.id.to_string();
+    let secret: String = app.rpc("webhook_secret", &[("key_id", &id)]).await.ok();
+    let renewed: String = app.rpc("regenerate_webhook_secret", &[("key_id", &id)]).await.ok();
+    let test: app::webhooks::Delivery = app.rpc("send_test_event", &[("key_id", &id)]).await.ok();
+    app.rpc("resend_delivery", &[("delivery_id", &test.id.to_string())]).await.ok::<app::webhooks::Delivery>();
+
+    let audit = app.audit().await;
+    let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).filter(|a| a.starts_with("key.webhook")).collect();
+    assert_eq!(
+        actions,
+        ["key.webhook_secret_copied", "key.webhook_secret_regenerated", "key.webhook_test_sent", "key.webhook_resent"]
+    );
+    assert!(audit.iter().filter(|(a, _, _)| a.starts_with("key.webhook")).all(|(_, email, name)| {
+        email.as_deref() == Some(OPERATOR_EMAIL) && name.as_deref() == Some("Hooked")
+    }));
+    let dump: String = sqlx::query_scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_log a")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!dump.contains(&secret) && !dump.contains(&renewed), "a signing secret reached the audit log");
+}

@@ -338,7 +338,7 @@ async fn two_workers_on_one_database_deliver_each_event_exactly_once(pool: PgPoo
     }
     for _ in 0..10 {
         for key in &keys {
-            app.store.send_test_event(key.id).await.unwrap();
+            app.store.send_test_event(&app::auth::Actor::command_line(), key.id).await.unwrap();
         }
     }
 
@@ -533,7 +533,7 @@ async fn finished_deliveries_are_kept_for_30_days_and_pending_ones_for_ever(pool
     let key = key_to(&app, "Old news", &receiver.url()).await;
     let w = worker(&app, fast(&[]));
     w.run_once().await.unwrap();
-    app.store.send_test_event(key.id).await.unwrap();
+    app.store.send_test_event(&app::auth::Actor::command_line(), key.id).await.unwrap();
     let age = |days: i32| {
         let pool = app.pool.clone();
         async move {

@@ -5,9 +5,10 @@
 //! none sends a delivery another is sending, and a worker that dies
 //! mid-delivery leaves a lease that runs out.
 
-use super::{internal, keys::fetch_key, PgStore};
+use super::{audit, internal, keys::fetch_key, PgStore};
 use crate::webhooks::payload;
 use app::{
+    auth::Actor,
     domain::vault::SealedBytes,
     error::AppError,
     model::ApiKey,
@@ -318,8 +319,9 @@ impl WebhookStore for PgStore {
         rows.into_iter().map(Delivery::try_from).collect()
     }
 
-    async fn resend_delivery(&self, delivery_id: Uuid) -> Result<Delivery, AppError> {
-        sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
+    async fn resend_delivery(&self, actor: &Actor, delivery_id: Uuid) -> Result<Delivery, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let row = sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
             "INSERT INTO webhook_deliveries (key_id, event_type, payload, url)
              SELECT d.key_id, d.event_type, d.payload, COALESCE(k.webhook_url, d.url)
              FROM webhook_deliveries d LEFT JOIN api_keys k ON k.id = d.key_id
@@ -327,17 +329,28 @@ impl WebhookStore for PgStore {
              RETURNING {DELIVERY_COLUMNS}"
         )))
         .bind(delivery_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound("This delivery no longer exists.".into()))?
-        .try_into()
+        .ok_or_else(|| AppError::NotFound("This delivery no longer exists.".into()))?;
+        let delivery = Delivery::try_from(row)?;
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
+            .bind(delivery.key_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let details = json!({ "event": delivery.event_type.as_str() });
+        let entry = audit::Entry { details: Some(details), ..audit::Entry::key("key.webhook_resent", delivery.key_id, name.as_deref().unwrap_or("(deleted key)")) };
+        audit::record(&mut tx, actor, entry).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(delivery)
     }
 
-    async fn send_test_event(&self, key_id: Uuid) -> Result<Delivery, AppError> {
+    async fn send_test_event(&self, actor: &Actor, key_id: Uuid) -> Result<Delivery, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let key = fetch_key(&mut tx, key_id).await?;
         let delivery = enqueue_with(&mut tx, &key, EventType::Test, Map::new()).await?;
+        audit::record(&mut tx, actor, audit::Entry::key("key.webhook_test_sent", key.id, &key.name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(delivery)
     }
@@ -353,9 +366,9 @@ impl WebhookStore for PgStore {
         self.init_secret(key_id, sealed).await
     }
 
-    async fn replace_webhook_secret(&self, key_id: Uuid, sealed: &SealedBytes) -> Result<(), AppError> {
+    async fn replace_webhook_secret(&self, actor: &Actor, key_id: Uuid, sealed: &SealedBytes) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM api_keys WHERE id = $1 FOR UPDATE")
+        let exists: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(key_id)
             .fetch_optional(&mut *tx)
             .await
@@ -373,7 +386,21 @@ impl WebhookStore for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+        let name = exists.unwrap_or_default();
+        audit::record(&mut tx, actor, audit::Entry::key("key.webhook_secret_regenerated", key_id, &name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
+    }
+
+    async fn record_secret_copied(&self, actor: &Actor, key_id: Uuid) -> Result<(), AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let name: String = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
+            .bind(key_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(key_gone)?;
+        audit::record(&mut tx, actor, audit::Entry::key("key.webhook_secret_copied", key_id, &name)).await?;
+        tx.commit().await.map_err(internal)
     }
 }

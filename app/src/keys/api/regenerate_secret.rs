@@ -10,7 +10,7 @@ pub async fn regenerate_webhook_secret(key_id: Uuid) -> Result<String, AppError>
     with_status(async {
         let services = Services::current()?;
         let secret = WebhookSecret::generate();
-        services.webhooks.replace_webhook_secret(key_id, &secret.seal(&services.vault, key_id)).await?;
+        services.webhooks.replace_webhook_secret(&crate::auth::Actor::current()?, key_id, &secret.seal(&services.vault, key_id)).await?;
         Ok(secret.expose())
     }.await)
 }

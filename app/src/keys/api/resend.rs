@@ -6,5 +6,5 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "resend_delivery")]
 pub async fn resend_delivery(delivery_id: Uuid) -> Result<Delivery, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async { Services::current()?.webhooks.resend_delivery(delivery_id).await }.await)
+    with_status(async { Services::current()?.webhooks.resend_delivery(&crate::auth::Actor::current()?, delivery_id).await }.await)
 }

@@ -6,5 +6,5 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "send_test_event")]
 pub async fn send_test_event(key_id: Uuid) -> Result<Delivery, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async { Services::current()?.webhooks.send_test_event(key_id).await }.await)
+    with_status(async { Services::current()?.webhooks.send_test_event(&crate::auth::Actor::current()?, key_id).await }.await)
 }
