@@ -138,36 +138,6 @@ fn option_of(field: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use app::error::FieldError;
-    use uuid::Uuid;
-
-    #[test]
-    fn accounts_are_found_by_name_ignoring_case() {
-        let default = Account { id: Uuid::new_v4(), name: "Default".into() };
-        let acme = Account { id: Uuid::new_v4(), name: "Acme Corp".into() };
-        let ids = account_ids(&[default.clone(), acme.clone()], &["acme corp".into(), " Default ".into()]).unwrap();
-        assert_eq!(ids, vec![acme.id.to_string(), default.id.to_string()]);
-    }
-
-    #[test]
-    fn an_unknown_account_name_is_a_field_error() {
-        let err = account_ids(&[], &["Nobody".into()]).unwrap_err();
-        assert!(err.field_message(field::ACCOUNTS).unwrap().contains("“Nobody”"));
-    }
-
-    #[test]
-    fn field_errors_are_described_by_their_options() {
-        let err = AppError::Invalid(vec![
-            FieldError::new(field::NAME, "Enter a name."),
-            FieldError::new(field::WEBHOOK_URL, "Enter a URL."),
-        ]);
-        assert_eq!(describe(&err), "--name: Enter a name.; --webhook-url: Enter a URL.");
-    }
-}
-
 pub async fn operator(store: &PgStore, command: OperatorCommand) -> Result<(), String> {
     use app::domain::operator::Email;
     match command {
@@ -224,4 +194,34 @@ fn read_password() -> Result<String, String> {
     std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     Ok(password.strip_suffix('\r').unwrap_or(password).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::error::FieldError;
+    use uuid::Uuid;
+
+    #[test]
+    fn accounts_are_found_by_name_ignoring_case() {
+        let default = Account { id: Uuid::new_v4(), name: "Default".into() };
+        let acme = Account { id: Uuid::new_v4(), name: "Acme Corp".into() };
+        let ids = account_ids(&[default.clone(), acme.clone()], &["acme corp".into(), " Default ".into()]).unwrap();
+        assert_eq!(ids, vec![acme.id.to_string(), default.id.to_string()]);
+    }
+
+    #[test]
+    fn an_unknown_account_name_is_a_field_error() {
+        let err = account_ids(&[], &["Nobody".into()]).unwrap_err();
+        assert!(err.field_message(field::ACCOUNTS).unwrap().contains("“Nobody”"));
+    }
+
+    #[test]
+    fn field_errors_are_described_by_their_options() {
+        let err = AppError::Invalid(vec![
+            FieldError::new(field::NAME, "Enter a name."),
+            FieldError::new(field::WEBHOOK_URL, "Enter a URL."),
+        ]);
+        assert_eq!(describe(&err), "--name: Enter a name.; --webhook-url: Enter a URL.");
+    }
 }
