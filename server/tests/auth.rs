@@ -525,3 +525,18 @@ async fn webhook_secret_copies_regenerations_and_sends_are_audited(pool: PgPool)
         .unwrap();
     assert!(!dump.contains(&secret) && !dump.contains(&renewed), "a signing secret reached the audit log");
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_sign_in_form_works_without_javascript(pool: PgPool) {
+    let app = with_operator(pool).await;
+    // The server-rendered form carries `next` itself...
+    let page = app.get("/login?next=%2Faccounts").await.text();
+    assert!(page.contains(r#"name="next" value="/accounts""#), "the form should post next");
+    // ...and a plain form post (a browser without the wasm) is redirected.
+    let mut form = post("/rpc/sign_in", "email=operator%40example.com&password=correct+horse+battery+staple&next=%2Faccounts");
+    form.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
+    let reply = app.send_raw(form).await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(location(&reply), "/accounts");
+    assert!(app.session_cookie().is_some());
+}

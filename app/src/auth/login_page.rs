@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 class="login-title">"Sign in"</h1>
                 <FirstOperatorHint />
                 <ActionForm action attr:class="modal-form" attr:novalidate="">
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <div class="field">
                         <label class="label" for="login-email">"Email"</label>
                         <input id="login-email" name="email" type="email" autocomplete="username" required autofocus />
