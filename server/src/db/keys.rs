@@ -272,6 +272,12 @@ impl KeyStore for PgStore {
 
     async fn delete_key(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
+        // Locked first, so the `key.deleted` event describes the key as deleted.
+        sqlx::query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
         let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1")
             .bind(id)
