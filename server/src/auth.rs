@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use app::{
-    auth::{api::{SignIn, SignInStatus}, Actor, ClientAddress, SESSION_OPERATOR},
+    auth::{api::{SignIn, SignInStatus}, Actor, ClientAddress, Operator, SESSION_OPERATOR},
     csp::{self, CspNonce},
     domain::operator::safe_next,
     error::AppError,
@@ -19,7 +19,6 @@ use axum::{
 use leptos::server_fn::{error::{FromServerFnError, SERVER_FN_ERROR_HEADER}, ServerFn};
 use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
-use uuid::Uuid;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "keyhold_session";
@@ -96,13 +95,11 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
     if let Some(address) = &address {
         request.extensions_mut().insert(ClientAddress(address.clone()));
     }
-    let operator_id = session.get::<Uuid>(SESSION_OPERATOR).await.ok().flatten();
-    let operator = match operator_id {
-        Some(id) => match state.store.enabled_operator(id).await {
-            Ok(operator) => operator,
-            Err(_) => return unavailable(&request),
-        },
-        None => None,
+    // The session store loads no session of a disabled operator, so the
+    // operator in a loaded session is an enabled one.
+    let operator = match session.get::<Operator>(SESSION_OPERATOR).await {
+        Ok(operator) => operator,
+        Err(_) => return unavailable(&request),
     };
     let path = request.uri().path().to_owned();
     if let Some(operator) = operator {
@@ -113,10 +110,6 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
         }
         request.extensions_mut().insert(Actor::operator(&operator, address));
         return next.run(request).await;
-    }
-    if operator_id.is_some() {
-        // The operator was disabled: this session is over.
-        let _ = session.flush().await;
     }
     if is_public(&path) {
         return next.run(request).await;

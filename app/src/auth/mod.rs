@@ -17,8 +17,8 @@ pub struct Operator {
     pub email: String,
 }
 
-/// Key of the operator's id in the session record.
-pub const SESSION_OPERATOR: &str = "operator_id";
+/// Key of the signed-in [`Operator`] (id and email) in the session record.
+pub const SESSION_OPERATOR: &str = "operator";
 
 /// Who makes a change, as the audit log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,16 +77,6 @@ impl PgStore {
         tx.commit().await.map_err(internal)?;
         Ok(ended)
     }
-
-    /// The enabled operator with this id (a session's operator).
-    pub async fn enabled_operator(&self, id: Uuid) -> Result<Option<Operator>, AppError> {
-        sqlx::query_as::<_, (Uuid, String)>("SELECT id, email FROM operators WHERE id = $1 AND disabled_at IS NULL")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map(|row| row.map(|(id, email)| Operator { id, email }))
-            .map_err(internal)
-    }
 }
 
 #[async_trait::async_trait]

@@ -6,7 +6,7 @@
 //! SHA-256 of a session id is stored, and a session whose operator is
 //! disabled neither loads nor saves.
 
-use app::auth::SESSION_OPERATOR;
+use app::auth::{Operator, SESSION_OPERATOR};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -41,7 +41,7 @@ fn to_time(t: DateTime<Utc>) -> OffsetDateTime {
 }
 
 fn operator_of(record: &Record) -> Option<Uuid> {
-    record.data.get(SESSION_OPERATOR).and_then(|v| serde_json::from_value(v.clone()).ok())
+    record.data.get(SESSION_OPERATOR).and_then(|v| serde_json::from_value::<Operator>(v.clone()).ok()).map(|o| o.id)
 }
 
 fn backend(err: sqlx::Error) -> session_store::Error {
@@ -65,20 +65,29 @@ const UPSERT: &str = "INSERT INTO sessions (id_hash, data, operator_id, expires_
      ON CONFLICT (id_hash) DO UPDATE
      SET data = EXCLUDED.data, operator_id = EXCLUDED.operator_id, expires_at = EXCLUDED.expires_at, updated_at = now()";
 
+impl PgSessionStore {
+    /// Runs `sql` (one of the two writes above) for `record`; answers how
+    /// many rows it wrote.
+    async fn write(&self, sql: &'static str, record: &Record) -> session_store::Result<u64> {
+        sqlx::query(sql)
+            .bind(id_hash(&record.id))
+            .bind(encode(record)?)
+            .bind(operator_of(record))
+            .bind(to_chrono(record.expiry_date))
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(backend)
+    }
+}
+
 #[async_trait::async_trait]
 impl SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let inserted = sqlx::query(INSERT_NEW)
-                .bind(id_hash(&record.id))
-                .bind(encode(record)?)
-                .bind(operator_of(record))
-                .bind(to_chrono(record.expiry_date))
-                .execute(&self.pool)
-                .await
-                .map_err(backend)?;
+            let inserted = self.write(INSERT_NEW, record).await?;
             // A collision of 128 random bits: draw again.
-            if inserted.rows_affected() == 1 || operator_of(record).is_some() {
+            if inserted == 1 || operator_of(record).is_some() {
                 return Ok(());
             }
             record.id = Id::default();
@@ -86,15 +95,7 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(UPSERT)
-        .bind(id_hash(&record.id))
-        .bind(encode(record)?)
-        .bind(operator_of(record))
-        .bind(to_chrono(record.expiry_date))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        self.write(UPSERT, record).await.map(drop)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -53,7 +53,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         })?;
         // A new id at sign-in, so a session id planted before it is useless.
         session.cycle_id().await.map_err(session_error)?;
-        session.insert(SESSION_OPERATOR, operator.id).await.map_err(session_error)?;
+        session.insert(SESSION_OPERATOR, &operator).await.map_err(session_error)?;
         services
             .store
             .record_session_event(&Actor::operator(&operator, address), "operator.signed_in", serde_json::json!({}))
