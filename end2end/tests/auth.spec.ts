@@ -2,20 +2,26 @@
 // session, as a newcomer's browser would.
 
 import { expect, keysHeading, test } from './helpers';
+import type { Page } from '@playwright/test';
 
 const email = process.env.E2E_EMAIL ?? '';
 const password = process.env.E2E_PASSWORD ?? '';
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
+/** Fills the sign-in form on screen and submits it. */
+async function submitSignIn(page: Page, withEmail: string, withPassword: string): Promise<void> {
+  await page.getByLabel('Email').fill(withEmail);
+  await page.getByLabel('Password').fill(withPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 test.describe('Sign-in', () => {
   test('a page asked for while signed out comes back after signing in', async ({ page }) => {
     await page.goto('/accounts');
     await expect(page).toHaveURL(/\/login\?next=%2Faccounts$/);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, email, password);
     await expect(page).toHaveURL(/\/accounts$/);
     await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
     await expect(page.getByRole('banner')).toContainText(email);
@@ -23,23 +29,17 @@ test.describe('Sign-in', () => {
 
   test('a wrong password and an unknown email get the same message', async ({ page }) => {
     await page.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('certainly not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, email, 'certainly not the password');
     await expect(page.getByRole('alert').filter({ hasText: 'Email or password is incorrect.' })).toBeVisible();
 
-    await page.getByLabel('Email').fill('nobody-here@example.com');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'nobody-here@example.com', password);
     await expect(page.getByRole('alert').filter({ hasText: 'Email or password is incorrect.' })).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
   });
 
   test('signing out ends the session', async ({ page }) => {
     await page.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, email, password);
     await expect(keysHeading(page)).toBeVisible();
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'keyhold_session');
@@ -57,9 +57,7 @@ test.describe('Sign-in', () => {
 
   test('next= never leaves the site', async ({ page }) => {
     await page.goto('/login?next=https%3A%2F%2Fexample.com%2F');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, email, password);
     await expect(keysHeading(page)).toBeVisible();
     expect(new URL(page.url()).host).toBe(new URL(process.env.BASE_URL ?? '').host);
   });
