@@ -4,7 +4,12 @@
 
 use crate::{
     auth::{Actor, Operator},
-    domain::{avatar::Avatar, draft::KeyDraft, key_name::KeyName, vault::{SealedToken, TokenVault}},
+    domain::{
+        avatar::Avatar,
+        draft::KeyDraft,
+        key_name::KeyName,
+        vault::{SealedToken, TokenVault},
+    },
     error::AppError,
     model::{Account, AccountUsage, ActivityEntry, ActivityKey, ApiKey},
 };
@@ -59,7 +64,14 @@ pub trait KeyStore: AccountStore + OperatorStore + Send + Sync + 'static {
     async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError>;
     async fn create_key(&self, actor: &Actor, draft: &KeyDraft, avatar: Option<&Avatar>, token: &SealedToken) -> Result<ApiKey, AppError>;
     /// Fails with `Conflict` unless the key is still at `expected_version`.
-    async fn modify_key(&self, actor: &Actor, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError>;
+    async fn modify_key(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i64,
+        draft: &KeyDraft,
+        avatar: &AvatarChange,
+    ) -> Result<ApiKey, AppError>;
     /// Fails with `Conflict` if the key already is in the wanted state.
     async fn set_blocked(&self, actor: &Actor, id: Uuid, blocked: bool) -> Result<ApiKey, AppError>;
     async fn delete_key(&self, actor: &Actor, id: Uuid) -> Result<(), AppError>;

@@ -5,7 +5,10 @@
 
 use crate::AppState;
 use app::{
-    auth::{api::{SignIn, SignInStatus}, Actor, ClientAddress, Operator, SESSION_OPERATOR},
+    auth::{
+        api::{SignIn, SignInStatus},
+        Actor, ClientAddress, Operator, SESSION_OPERATOR,
+    },
     csp::{self, CspNonce},
     domain::operator::safe_next,
     error::AppError,
@@ -16,7 +19,10 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use leptos::server_fn::{error::{FromServerFnError, SERVER_FN_ERROR_HEADER}, ServerFn};
+use leptos::server_fn::{
+    error::{FromServerFnError, SERVER_FN_ERROR_HEADER},
+    ServerFn,
+};
 use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 
@@ -129,9 +135,7 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
 /// the session).
 async fn keep_alive(session: &Session, every: Duration) {
     let every_ms = every.as_millis().max(1);
-    let tick = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() / every_ms) as i64;
+    let tick = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() / every_ms) as i64;
     if session.get::<i64>("seen").await.ok().flatten() != Some(tick) {
         let _ = session.insert("seen", tick).await;
     }
@@ -159,7 +163,10 @@ fn server_fn_error(path: &str, err: AppError) -> Response {
     let header_value = HeaderValue::from_str(path).unwrap_or_else(|_| HeaderValue::from_static("/rpc"));
     (
         status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), header_value)],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), header_value),
+        ],
         err.ser(),
     )
         .into_response()

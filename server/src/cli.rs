@@ -121,11 +121,9 @@ fn account_ids(accounts: &[Account], names: &[String]) -> Result<Vec<String>, Ap
 /// it belongs to.
 pub fn describe(err: &AppError) -> String {
     match err {
-        AppError::Invalid(errors) => errors
-            .iter()
-            .map(|e| format!("{}: {}", option_of(&e.field), e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
+        AppError::Invalid(errors) => {
+            errors.iter().map(|e| format!("{}: {}", option_of(&e.field), e.message)).collect::<Vec<_>>().join("; ")
+        }
         other => other.to_string(),
     }
 }
@@ -218,10 +216,8 @@ mod tests {
 
     #[test]
     fn field_errors_are_described_by_their_options() {
-        let err = AppError::Invalid(vec![
-            FieldError::new(field::NAME, "Enter a name."),
-            FieldError::new(field::WEBHOOK_URL, "Enter a URL."),
-        ]);
+        let err =
+            AppError::Invalid(vec![FieldError::new(field::NAME, "Enter a name."), FieldError::new(field::WEBHOOK_URL, "Enter a URL.")]);
         assert_eq!(describe(&err), "--name: Enter a name.; --webhook-url: Enter a URL.");
     }
 }

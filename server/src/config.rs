@@ -1,11 +1,11 @@
 //! Configuration from environment variables (a `.env` file is read first if
 //! present). See `.env.example` at the project root.
 
-use app::domain::vault::{TokenVault, VaultError};
 use crate::{
     verify::{rate_limit::DEFAULT_PER_SECOND, VerifySettings},
     webhooks::WebhookSettings,
 };
+use app::domain::vault::{TokenVault, VaultError};
 use std::{
     net::SocketAddr,
     num::NonZeroU32,
@@ -29,7 +29,9 @@ pub enum ConfigError {
     SignInLimit(String),
     #[error("KEYHOLD_MASTER_KEY: {0}")]
     MasterKey(VaultError),
-    #[error("the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path")]
+    #[error(
+        "the master key file {path}: {source}. Set KEYHOLD_MASTER_KEY (32 bytes, base64) or KEYHOLD_MASTER_KEY_FILE to a writable path"
+    )]
     MasterKeyFile { path: PathBuf, source: std::io::Error },
     #[error("the master key file {0} does not hold 32 bytes of base64; set KEYHOLD_MASTER_KEY or fix the file")]
     BadMasterKeyFile(PathBuf),

@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{sync::Arc, time::Duration};
 use tower_http::{
-    catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
 };
 
 /// Largest request body: a 1 MiB avatar plus the rest of the form.
@@ -169,15 +169,17 @@ pub fn hardened<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S
 /// function is called without a multipart body, which drops the connection;
 /// answer such a call with a client error instead.
 async fn require_multipart(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use app::{error::AppError, keys::api::{CreateKey, ModifyKey}};
-    use leptos::server_fn::{error::{FromServerFnError, SERVER_FN_ERROR_HEADER}, ServerFn};
+    use app::{
+        error::AppError,
+        keys::api::{CreateKey, ModifyKey},
+    };
+    use leptos::server_fn::{
+        error::{FromServerFnError, SERVER_FN_ERROR_HEADER},
+        ServerFn,
+    };
     let path = request.uri().path();
     if path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH {
-        let boundary = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|ct| ct.to_str().ok())
-            .map(multer::parse_boundary);
+        let boundary = request.headers().get(header::CONTENT_TYPE).and_then(|ct| ct.to_str().ok()).map(multer::parse_boundary);
         if !matches!(boundary, Some(Ok(_))) {
             let err = AppError::Transport("the form could not be read".into());
             return (
@@ -199,11 +201,7 @@ async fn limit_small_bodies(request: axum::extract::Request, next: axum::middlew
     use leptos::server_fn::ServerFn;
     let path = request.uri().path();
     let upload = path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if !upload && declared.is_some_and(|len| len > MAX_SMALL_BODY_BYTES) {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }

@@ -89,9 +89,8 @@ fn db_reason(err: &sqlx::Error) -> String {
 
 async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
     let vault = config.vault().map_err(|e| e.to_string())?;
-    let mut leptos_options = leptos::prelude::get_configuration(None)
-        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
-        .leptos_options;
+    let mut leptos_options =
+        leptos::prelude::get_configuration(None).map_err(|e| format!("cannot read the Leptos configuration: {e}"))?.leptos_options;
     leptos_options.site_addr = config.site_addr;
     let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
     let state = AppState::new(leptos_options, store, vault)

@@ -132,9 +132,8 @@ async fn signing_in_sets_an_http_only_lax_session_cookie_that_opens_the_pages(po
 
 #[sqlx::test(migrations = "./migrations")]
 async fn the_cookie_is_secure_when_keyhold_is_served_over_https(pool: PgPool) {
-    let app = with_operator(pool)
-        .await
-        .with_security(SecuritySettings { public_origin: Some("https://keys.example.com".into()), ..settings() });
+    let app =
+        with_operator(pool).await.with_security(SecuritySettings { public_origin: Some("https://keys.example.com".into()), ..settings() });
     let reply = app.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let cookie = reply.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap();
     assert!(cookie.contains("Secure"), "{cookie}");
@@ -162,9 +161,7 @@ async fn email_case_does_not_matter_when_signing_in(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sign_in_attempts_are_limited_per_address(pool: PgPool) {
-    let app = with_operator(pool)
-        .await
-        .with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(3).unwrap(), ..settings() });
+    let app = with_operator(pool).await.with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(3).unwrap(), ..settings() });
     for i in 0..3 {
         let body = format!("email=guess{i}%40example.com&password=wrong-password-{i}");
         let reply = app.send_raw(from_address(post("/rpc/sign_in", &body), [10, 0, 0, 1])).await;
@@ -184,14 +181,13 @@ async fn sign_in_attempts_are_limited_per_address(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sign_in_attempts_are_limited_per_email_across_addresses(pool: PgPool) {
-    let app = with_operator(pool)
-        .await
-        .with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(2).unwrap(), ..settings() });
+    let app = with_operator(pool).await.with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(2).unwrap(), ..settings() });
     for ip in [[10, 0, 0, 1], [10, 0, 0, 2]] {
         let reply = app.send_raw(from_address(post("/rpc/sign_in", "email=operator%40example.com&password=nope-nope-nope"), ip)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let third = app.send_raw(from_address(post("/rpc/sign_in", "email=OPERATOR%40example.com&password=nope-nope-nope"), [10, 0, 0, 3])).await;
+    let third =
+        app.send_raw(from_address(post("/rpc/sign_in", "email=OPERATOR%40example.com&password=nope-nope-nope"), [10, 0, 0, 3])).await;
     assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS, "{}", third.text());
 }
 
@@ -351,9 +347,20 @@ async fn the_audit_log_records_each_action_with_the_operator_and_never_a_token(p
     assert_eq!(
         actions,
         [
-            "operator.created", "operator.signed_in", "key.created", "key.modified", "key.token_copied", "key.blocked", "key.unblocked",
-            "key.rolled", "account.created", "account.renamed", "account.deleted", "key.deleted",
-            "operator.sign_in_failed", "operator.signed_out",
+            "operator.created",
+            "operator.signed_in",
+            "key.created",
+            "key.modified",
+            "key.token_copied",
+            "key.blocked",
+            "key.unblocked",
+            "key.rolled",
+            "account.created",
+            "account.renamed",
+            "account.deleted",
+            "key.deleted",
+            "operator.sign_in_failed",
+            "operator.signed_out",
         ]
     );
     assert_eq!(audit[0].1.as_deref(), Some("command line"), "the test operator was made in the store");
@@ -363,10 +370,8 @@ async fn the_audit_log_records_each_action_with_the_operator_and_never_a_token(p
             assert!(key_name.as_deref().is_some_and(|n| n.starts_with("Billing")), "{action}: {key_name:?}");
         }
     }
-    let dump: String = sqlx::query_scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_log a")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let dump: String =
+        sqlx::query_scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_log a").fetch_one(&app.pool).await.unwrap();
     assert!(!dump.contains(&token) && !dump.contains(&rolled), "a token reached the audit log");
 }
 
@@ -383,10 +388,7 @@ async fn the_activity_page_shows_a_modify_before_and_after_filtered_by_key(pool:
     assert_eq!(actions, ["key.modified", "key.created"], "newest first, only this key");
     let changes: Vec<(&str, &str, &str)> =
         activity.entries[0].changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
-    assert_eq!(
-        changes,
-        [("Name", "Billing", "Billing v2"), ("Webhook URL", HOOK, "https://hooks.example.com/v2")]
-    );
+    assert_eq!(changes, [("Name", "Billing", "Billing v2"), ("Webhook URL", HOOK, "https://hooks.example.com/v2")]);
     let names: Vec<&str> = activity.keys.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(names, ["Billing v2", "Other"]);
 
@@ -442,8 +444,14 @@ async fn webhook_urls_into_private_networks_are_refused_unless_allowed(pool: PgP
     let app = TestApp::new(pool.clone());
     let account = app.default_account().await;
     for url in [
-        "http://127.0.0.1/hook", "http://localhost:8080/hook", "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/",
-        "http://[::1]/", "http://[::ffff:192.168.0.1]/", "http://0.0.0.0/", "http://172.16.5.4/",
+        "http://127.0.0.1/hook",
+        "http://localhost:8080/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://[::ffff:192.168.0.1]/",
+        "http://0.0.0.0/",
+        "http://172.16.5.4/",
     ] {
         let reply = app.create_key(&Multipart::key(&format!("Key {url}"), url, &[account.id])).await;
         let errors = reply.invalid_fields();
@@ -512,17 +520,13 @@ async fn webhook_secret_copies_regenerations_and_sends_are_audited(pool: PgPool)
 
     let audit = app.audit().await;
     let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).filter(|a| a.starts_with("key.webhook")).collect();
-    assert_eq!(
-        actions,
-        ["key.webhook_secret_copied", "key.webhook_secret_regenerated", "key.webhook_test_sent", "key.webhook_resent"]
-    );
-    assert!(audit.iter().filter(|(a, _, _)| a.starts_with("key.webhook")).all(|(_, email, name)| {
-        email.as_deref() == Some(OPERATOR_EMAIL) && name.as_deref() == Some("Hooked")
-    }));
-    let dump: String = sqlx::query_scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_log a")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    assert_eq!(actions, ["key.webhook_secret_copied", "key.webhook_secret_regenerated", "key.webhook_test_sent", "key.webhook_resent"]);
+    assert!(audit
+        .iter()
+        .filter(|(a, _, _)| a.starts_with("key.webhook"))
+        .all(|(_, email, name)| { email.as_deref() == Some(OPERATOR_EMAIL) && name.as_deref() == Some("Hooked") }));
+    let dump: String =
+        sqlx::query_scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_log a").fetch_one(&app.pool).await.unwrap();
     assert!(!dump.contains(&secret) && !dump.contains(&renewed), "a signing secret reached the audit log");
 }
 

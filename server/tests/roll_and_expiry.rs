@@ -62,10 +62,7 @@ async fn after_the_grace_period_the_old_token_is_not_found(pool: PgPool) {
     assert_eq!(code_of(&app.verify(&old).await), "VALID");
 
     // Move the end of the grace period into the past.
-    sqlx::query("UPDATE api_key_previous_tokens SET valid_until = now() - interval '1 second'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE api_key_previous_tokens SET valid_until = now() - interval '1 second'").execute(&pool).await.unwrap();
     let fresh = TestApp::new(pool);
 
     let body: Value = fresh.verify(&old).await.json();
@@ -130,11 +127,7 @@ async fn a_key_created_with_an_expiry_date_shows_it_and_expires_then(pool: PgPoo
     let token = token_of(&app, &key).await;
     assert_eq!(code_of(&app.verify(&token).await), "VALID");
 
-    sqlx::query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1")
-        .bind(key.id)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1").bind(key.id).execute(&pool).await.unwrap();
     let fresh = TestApp::new(pool);
     assert_eq!(code_of(&fresh.verify(&token).await), "EXPIRED");
 }
@@ -154,10 +147,7 @@ async fn an_expiry_of_today_or_earlier_is_refused_and_modify_can_clear_it(pool: 
     let key: ApiKey = app.create_key(&form).await.ok();
     assert!(key.expires_at.is_some());
 
-    let cleared: ApiKey = app
-        .modify_key(&Multipart::modify(&key, "Soon", "https://example.com/h", &[default.id]))
-        .await
-        .ok();
+    let cleared: ApiKey = app.modify_key(&Multipart::modify(&key, "Soon", "https://example.com/h", &[default.id])).await.ok();
     assert_eq!(cleared.expires_at, None);
 }
 
@@ -167,11 +157,7 @@ async fn the_list_reports_last_use_once_recorded(pool: PgPool) {
     let key = app.key("Payments").await;
     assert_eq!(app.list_keys("").await[0].last_used_at, None);
 
-    sqlx::query("UPDATE api_keys SET last_used_at = now() WHERE id = $1")
-        .bind(key.id)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE api_keys SET last_used_at = now() WHERE id = $1").bind(key.id).execute(&pool).await.unwrap();
 
     assert!(app.list_keys("").await[0].last_used_at.is_some());
 }

@@ -820,8 +820,11 @@ async fn modifying_and_deleting_a_key_at_the_same_time_always_ends_with_the_key_
 
     for round in 0..20 {
         let key = app.key(&format!("Key {round}")).await;
-        let modify_form = Multipart::modify(&key, &format!("Renamed {round}"), "https://new.example.com", &[account.id])
-            .avatar("a.png", "image/png", image(ImageFormat::Png, 32, 32));
+        let modify_form = Multipart::modify(&key, &format!("Renamed {round}"), "https://new.example.com", &[account.id]).avatar(
+            "a.png",
+            "image/png",
+            image(ImageFormat::Png, 32, 32),
+        );
         let (modifier, deleter) = (app.clone(), app.clone());
         let modify = async move { modifier.modify_key(&modify_form).await };
         let delete = async move { deleter.delete_key(key.id).await };
@@ -865,10 +868,7 @@ async fn two_modifies_from_the_same_version_let_exactly_one_win(pool: PgPool) {
         let (a, b) = (app.clone(), app.clone());
         let form_a = Multipart::modify(&key, &format!("A {round}"), "https://a.example.com", &[account.id]);
         let form_b = Multipart::modify(&key, &format!("B {round}"), "https://b.example.com", &[account.id]);
-        let (reply_a, reply_b) = tokio::join!(
-            async move { a.modify_key(&form_a).await },
-            async move { b.modify_key(&form_b).await }
-        );
+        let (reply_a, reply_b) = tokio::join!(async move { a.modify_key(&form_a).await }, async move { b.modify_key(&form_b).await });
 
         let (winner, loser, prefix) = match (reply_a.status, reply_b.status) {
             (StatusCode::OK, StatusCode::CONFLICT) => (reply_a, reply_b, "A"),
@@ -893,10 +893,7 @@ async fn two_creates_with_the_same_name_at_the_same_time_save_one_key(pool: PgPo
         let (a, b) = (app.clone(), app.clone());
         let form_a = Multipart::key(&name, HOOK, &[account.id]);
         let form_b = Multipart::key(&name.to_uppercase(), HOOK, &[account.id]);
-        let (reply_a, reply_b) = tokio::join!(
-            async move { a.create_key(&form_a).await },
-            async move { b.create_key(&form_b).await }
-        );
+        let (reply_a, reply_b) = tokio::join!(async move { a.create_key(&form_a).await }, async move { b.create_key(&form_b).await });
 
         let statuses = [reply_a.status, reply_b.status];
         assert!(

@@ -129,11 +129,7 @@ async fn a_blocked_key_fails_verification(pool: PgPool) {
 async fn an_expired_key_fails_verification_and_says_when_it_expired(pool: PgPool) {
     let app = TestApp::new(pool);
     let (key, token) = key_and_token(&app, "Payments").await;
-    sqlx::query("UPDATE api_keys SET expires_at = '2020-01-02T03:04:05Z' WHERE id = $1")
-        .bind(key.id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE api_keys SET expires_at = '2020-01-02T03:04:05Z' WHERE id = $1").bind(key.id).execute(&app.pool).await.unwrap();
 
     let body = assert_code(&app.verify(&token).await, "EXPIRED");
 
@@ -145,11 +141,7 @@ async fn an_expired_key_fails_verification_and_says_when_it_expired(pool: PgPool
 async fn a_key_that_expires_later_is_valid_until_then(pool: PgPool) {
     let app = TestApp::new(pool);
     let (key, token) = key_and_token(&app, "Payments").await;
-    sqlx::query("UPDATE api_keys SET expires_at = now() + interval '1 day' WHERE id = $1")
-        .bind(key.id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE api_keys SET expires_at = now() + interval '1 day' WHERE id = $1").bind(key.id).execute(&app.pool).await.unwrap();
 
     let body = assert_code(&app.verify(&token).await, "VALID");
 

@@ -208,11 +208,7 @@ macro_rules! eventually {
 }
 
 async fn count_in_state(pool: &PgPool, state: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE state = $1")
-        .bind(state)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE state = $1").bind(state).fetch_one(pool).await.unwrap()
 }
 
 /// A worker of another server on the same database: its own pool, the
@@ -278,7 +274,11 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: P
     let key = key_to(&app, "Flaky", &receiver.url()).await;
     let _worker = worker(&app, fast(&[50, 50, 50])).start();
 
-    eventually!(Duration::from_secs(10), "the third attempt is delivered", deliveries(&app, key.id).await[0].state == DeliveryState::Delivered);
+    eventually!(
+        Duration::from_secs(10),
+        "the third attempt is delivered",
+        deliveries(&app, key.id).await[0].state == DeliveryState::Delivered
+    );
 
     let received = receiver.received();
     assert_eq!(received.len(), 3);
@@ -518,8 +518,7 @@ async fn expiring_events_are_queued_once_for_each_threshold(pool: PgPool) {
     assert_eq!(w.scan().await.unwrap(), 0, "only once");
     while w.run_once().await.unwrap() > 0 {}
 
-    let expiring: Vec<Value> =
-        receiver.received().iter().filter(|r| r.event_type() == "key.expiring").map(Received::json).collect();
+    let expiring: Vec<Value> = receiver.received().iter().filter(|r| r.event_type() == "key.expiring").map(Received::json).collect();
     assert_eq!(expiring.len(), 2);
     assert_eq!(expiring[0]["data"]["expires_in_days"], 7);
     assert_eq!(expiring[1]["data"]["expires_in_days"], 1);
@@ -568,10 +567,8 @@ async fn a_key_entering_both_windows_at_once_gets_one_expiring_event(pool: PgPoo
 
     assert_eq!(w.scan().await.unwrap(), 1);
     assert_eq!(w.scan().await.unwrap(), 0);
-    let body: String = sqlx::query_scalar("SELECT payload FROM webhook_deliveries WHERE event_type = 'key.expiring'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let body: String =
+        sqlx::query_scalar("SELECT payload FROM webhook_deliveries WHERE event_type = 'key.expiring'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"]["expires_in_days"], 1);
 }
 
@@ -589,12 +586,8 @@ async fn resend_and_test_events_are_new_deliveries_listed_newest_first(pool: PgP
     while w.run_once().await.unwrap() > 0 {}
 
     assert_ne!(copy.id, created.id);
-    let listed: Vec<(Uuid, String)> =
-        deliveries(&app, key.id).await.into_iter().map(|d| (d.id, d.event_type.to_string())).collect();
-    assert_eq!(
-        listed,
-        [(test.id, "key.test".into()), (copy.id, "key.created".into()), (created.id, "key.created".into())]
-    );
+    let listed: Vec<(Uuid, String)> = deliveries(&app, key.id).await.into_iter().map(|d| (d.id, d.event_type.to_string())).collect();
+    assert_eq!(listed, [(test.id, "key.test".into()), (copy.id, "key.created".into()), (created.id, "key.created".into())]);
     let received = receiver.received();
     assert_eq!(received.len(), 3);
     assert_eq!(received[1].body, received[0].body, "a resend sends the same event");
@@ -668,12 +661,8 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     let vault = TokenVault::from_base64(&master).unwrap();
     let store = PgStore::new(pool.clone());
     let account = store.accounts().await.unwrap().remove(0);
-    let input = KeyInput {
-        name: "Survivor".into(),
-        webhook_url: receiver.url(),
-        accounts: vec![account.id.to_string()],
-        expires: String::new(),
-    };
+    let input =
+        KeyInput { name: "Survivor".into(), webhook_url: receiver.url(), accounts: vec![account.id.to_string()], expires: String::new() };
     let draft = KeyDraft::parse(&input).unwrap();
     let key = store.create_key(&app::auth::Actor::command_line(), &draft, None, &vault.seal(&Token::generate())).await.unwrap();
     let url = database_url(&pool).await;

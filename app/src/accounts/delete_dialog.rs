@@ -1,7 +1,10 @@
 //! The "Delete Account" confirmation: says how many keys lose the account.
 
 use super::{api::delete_account, state::AccountsState};
-use crate::{model::AccountUsage, ui::{modal::Modal, toasts::Toasts}};
+use crate::{
+    model::AccountUsage,
+    ui::{modal::Modal, toasts::Toasts},
+};
 use leptos::{prelude::*, task::spawn_local};
 
 /// What deleting does to the keys that grant the account.

@@ -5,7 +5,10 @@ use super::{
     api::{create_account, rename_account},
     state::{AccountsState, Naming},
 };
-use crate::{error::AppError, ui::{modal::Modal, toasts::Toasts}};
+use crate::{
+    error::AppError,
+    ui::{modal::Modal, toasts::Toasts},
+};
 use leptos::{ev, prelude::*, task::spawn_local};
 
 #[component]

@@ -22,11 +22,7 @@ pub struct AccountsState {
 
 impl AccountsState {
     pub fn provide() -> Self {
-        let state = AccountsState {
-            refresh: RwSignal::new(0),
-            naming: RwSignal::new(None),
-            deleting: RwSignal::new(None),
-        };
+        let state = AccountsState { refresh: RwSignal::new(0), naming: RwSignal::new(None), deleting: RwSignal::new(None) };
         provide_context(state);
         state
     }

@@ -19,12 +19,19 @@ pub struct Activity {
 /// The newest audit entries, of one key (`key`) or of everything.
 #[server(prefix = "/rpc", endpoint = "list_activity")]
 pub async fn list_activity(key: Option<Uuid>) -> Result<Activity, AppError> {
-    use crate::{auth::Actor, model::ACTIVITY_LIMIT, store::{with_status, Services}};
-    with_status(async {
-        Actor::current()?;
-        let services = Services::current()?;
-        let entries = services.store.activity(key, ACTIVITY_LIMIT).await?;
-        let keys = services.store.activity_keys().await?;
-        Ok(Activity { entries, keys })
-    }.await)
+    use crate::{
+        auth::Actor,
+        model::ACTIVITY_LIMIT,
+        store::{with_status, Services},
+    };
+    with_status(
+        async {
+            Actor::current()?;
+            let services = Services::current()?;
+            let entries = services.store.activity(key, ACTIVITY_LIMIT).await?;
+            let keys = services.store.activity_keys().await?;
+            Ok(Activity { entries, keys })
+        }
+        .await,
+    )
 }

@@ -36,8 +36,18 @@ mod tests {
     #[test]
     fn every_recorded_action_has_a_description() {
         for action in [
-            "key.created", "key.modified", "key.token_copied", "key.blocked", "key.unblocked", "key.rolled", "key.deleted",
-            "account.created", "account.renamed", "account.deleted", "operator.signed_in", "operator.sign_in_failed",
+            "key.created",
+            "key.modified",
+            "key.token_copied",
+            "key.blocked",
+            "key.unblocked",
+            "key.rolled",
+            "key.deleted",
+            "account.created",
+            "account.renamed",
+            "account.deleted",
+            "operator.signed_in",
+            "operator.sign_in_failed",
             "operator.signed_out",
         ] {
             assert_ne!(super::describe(action), "Other change", "{action}");

@@ -86,9 +86,22 @@ mod tests {
     #[test]
     fn internal_ipv4_ranges_are_refused() {
         for s in [
-            "127.0.0.1", "127.255.0.9", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254",
-            "192.168.1.1", "169.254.169.254", "169.254.0.1", "0.0.0.0", "0.1.2.3", "100.64.0.1",
-            "100.100.100.200", "255.255.255.255", "224.0.0.1", "192.0.0.170",
+            "127.0.0.1",
+            "127.255.0.9",
+            "10.0.0.1",
+            "10.255.255.255",
+            "172.16.0.1",
+            "172.31.255.254",
+            "192.168.1.1",
+            "169.254.169.254",
+            "169.254.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "100.64.0.1",
+            "100.100.100.200",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.0.170",
         ] {
             assert!(is_internal(ip(s)), "{s} should be internal");
         }
@@ -104,8 +117,19 @@ mod tests {
     #[test]
     fn internal_ipv6_ranges_and_mapped_forms_are_refused() {
         for s in [
-            "::1", "::", "fc00::1", "fd00:ec2::254", "fe80::1", "febf::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "::ffff:169.254.169.254", "::ffff:192.168.0.1", "64:ff9b::a9fe:a9fe", "::127.0.0.1", "ff02::1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd00:ec2::254",
+            "fe80::1",
+            "febf::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "::ffff:192.168.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "::127.0.0.1",
+            "ff02::1",
         ] {
             assert!(is_internal(ip(s)), "{s} should be internal");
         }
@@ -125,9 +149,18 @@ mod tests {
     #[test]
     fn localhost_and_internal_literals_are_refused_by_host() {
         for url in [
-            "http://localhost/hook", "http://LOCALHOST:8080/", "http://localhost./", "http://api.localhost/",
-            "http://127.0.0.1/", "http://[::1]/", "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data",
-            "http://0x7f.1/", "http://2130706433/", "http://017700000001/", "http://0/",
+            "http://localhost/hook",
+            "http://LOCALHOST:8080/",
+            "http://localhost./",
+            "http://api.localhost/",
+            "http://127.0.0.1/",
+            "http://[::1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://0x7f.1/",
+            "http://2130706433/",
+            "http://017700000001/",
+            "http://0/",
         ] {
             assert!(refused(url), "{url} should be refused");
         }

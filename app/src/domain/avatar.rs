@@ -38,14 +38,10 @@ impl Avatar {
         limits.max_image_height = Some(8192);
         limits.max_alloc = Some(128 * 1024 * 1024);
         reader.limits(limits);
-        let image = reader
-            .decode()
-            .map_err(|_| "This image could not be read; it may be damaged or too large.".to_string())?;
+        let image = reader.decode().map_err(|_| "This image could not be read; it may be damaged or too large.".to_string())?;
         let square = image.resize_to_fill(SIZE, SIZE, FilterType::Lanczos3).into_rgba8();
         let mut png = Vec::new();
-        square
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .map_err(|_| "This image could not be converted.".to_string())?;
+        square.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).map_err(|_| "This image could not be converted.".to_string())?;
         Ok(Avatar(png))
     }
 

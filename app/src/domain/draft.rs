@@ -2,8 +2,8 @@
 //! problem at once.
 
 use super::{expiry::Expiry, key_name::KeyName, webhook_url::WebhookUrl};
-use chrono::{DateTime, NaiveDate, Utc};
 use crate::error::FieldError;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// Form field names, shared by the dialogs and the server so that error
@@ -46,25 +46,14 @@ impl KeyDraft {
     /// Validates as if today were `today` (expiry must be later).
     pub fn parse_on(input: &KeyInput, today: NaiveDate) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = KeyName::parse(&input.name)
-            .map_err(|m| errors.push(FieldError::new(field::NAME, m)))
-            .ok();
-        let webhook_url = WebhookUrl::parse(&input.webhook_url)
-            .map_err(|m| errors.push(FieldError::new(field::WEBHOOK_URL, m)))
-            .ok();
-        let accounts = parse_accounts(&input.accounts)
-            .map_err(|m| errors.push(FieldError::new(field::ACCOUNTS, m)))
-            .ok();
-        let expiry = Expiry::parse(&input.expires, today)
-            .map_err(|m| errors.push(FieldError::new(field::EXPIRES, m)))
-            .ok();
+        let name = KeyName::parse(&input.name).map_err(|m| errors.push(FieldError::new(field::NAME, m))).ok();
+        let webhook_url = WebhookUrl::parse(&input.webhook_url).map_err(|m| errors.push(FieldError::new(field::WEBHOOK_URL, m))).ok();
+        let accounts = parse_accounts(&input.accounts).map_err(|m| errors.push(FieldError::new(field::ACCOUNTS, m))).ok();
+        let expiry = Expiry::parse(&input.expires, today).map_err(|m| errors.push(FieldError::new(field::EXPIRES, m))).ok();
         match (name, webhook_url, accounts, expiry) {
-            (Some(name), Some(webhook_url), Some(accounts), Some(expiry)) if errors.is_empty() => Ok(KeyDraft {
-                name,
-                webhook_url,
-                accounts,
-                expires_at: expiry.at(),
-            }),
+            (Some(name), Some(webhook_url), Some(accounts), Some(expiry)) if errors.is_empty() => {
+                Ok(KeyDraft { name, webhook_url, accounts, expires_at: expiry.at() })
+            }
             _ => Err(errors),
         }
     }

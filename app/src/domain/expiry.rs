@@ -36,7 +36,6 @@ impl Expiry {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

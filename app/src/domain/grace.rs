@@ -34,10 +34,7 @@ impl GracePeriod {
     }
 
     pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|g| g.value() == value.trim())
-            .ok_or_else(|| "Choose how long the old token keeps working.".to_string())
+        Self::ALL.into_iter().find(|g| g.value() == value.trim()).ok_or_else(|| "Choose how long the old token keeps working.".to_string())
     }
 
     /// `None` when the old token stops at once.

@@ -84,10 +84,8 @@ pub fn safe_next(next: Option<&str>) -> String {
     let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
         return HOME.into();
     };
-    let on_site = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.chars().any(|c| c.is_control() || c == '\\');
+    let on_site =
+        next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.chars().any(|c| c.is_control() || c == '\\');
     let path = next.split(['?', '#']).next().unwrap_or_default();
     if !on_site || path == "/login" {
         return HOME.into();
@@ -129,8 +127,17 @@ mod tests {
         assert_eq!(safe_next(Some("/keys?q=prod#top")), "/keys?q=prod#top");
         assert_eq!(safe_next(Some("/activity?key=1")), "/activity?key=1");
         for away in [
-            "https://evil.example/", "//evil.example/keys", "/\\evil.example", "javascript:alert(1)", "keys", "/login",
-            "/login?next=/keys", "", " ", "/\tkeys", "/ke\\ys",
+            "https://evil.example/",
+            "//evil.example/keys",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "keys",
+            "/login",
+            "/login?next=/keys",
+            "",
+            " ",
+            "/\tkeys",
+            "/ke\\ys",
         ] {
             assert_eq!(safe_next(Some(away)), "/keys", "{away:?} must not be followed");
         }

@@ -38,9 +38,7 @@ impl Token {
     pub fn generate() -> Self {
         use rand::{rngs::OsRng, Rng, TryRngCore};
         let mut rng = OsRng.unwrap_err();
-        let random: String = (0..RANDOM_LEN)
-            .map(|_| BASE62[rng.random_range(0..BASE62.len())] as char)
-            .collect();
+        let random: String = (0..RANDOM_LEN).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect();
         Self::from_random_part(&random)
     }
 
@@ -135,10 +133,7 @@ mod tests {
     fn the_readme_example_token_parses() {
         // Computed independently (Python's zlib.crc32) for the README.
         assert!(Token::parse("kh_8dJ2kq0VYbnX3Lr7TzWm1cHfPs5AaE6u1j0o2G").is_ok());
-        assert_eq!(
-            Token::parse("kh_8dJ2kq0VYbnX3Lr7TzWm1cHfPs5AaE6u1j0o2H"),
-            Err(TokenError::BadChecksum)
-        );
+        assert_eq!(Token::parse("kh_8dJ2kq0VYbnX3Lr7TzWm1cHfPs5AaE6u1j0o2H"), Err(TokenError::BadChecksum));
     }
 
     #[test]

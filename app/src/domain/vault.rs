@@ -67,9 +67,7 @@ impl TokenVault {
         if bytes.len() != 32 {
             return Err(VaultError::BadMasterKey);
         }
-        Ok(Self {
-            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(bytes)),
-        })
+        Ok(Self { cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(bytes)) })
     }
 
     /// A fresh random master key, base64-encoded.
@@ -91,11 +89,7 @@ impl TokenVault {
             .cipher
             .encrypt(&nonce, Payload { msg: token.expose().as_bytes(), aad: &hash })
             .expect("AES-GCM encryption of a short message cannot fail");
-        SealedToken {
-            hash,
-            nonce: nonce.to_vec(),
-            ciphertext,
-        }
+        SealedToken { hash, nonce: nonce.to_vec(), ciphertext }
     }
 
     pub fn open(&self, sealed: &SealedToken) -> Result<Token, VaultError> {
@@ -104,10 +98,7 @@ impl TokenVault {
         }
         let plain = self
             .cipher
-            .decrypt(
-                Nonce::from_slice(&sealed.nonce),
-                Payload { msg: &sealed.ciphertext, aad: &sealed.hash },
-            )
+            .decrypt(Nonce::from_slice(&sealed.nonce), Payload { msg: &sealed.ciphertext, aad: &sealed.hash })
             .map_err(|_| VaultError::Undecryptable)?;
         let text = String::from_utf8(plain).map_err(|_| VaultError::Undecryptable)?;
         Token::parse(&text).map_err(|_| VaultError::Undecryptable)
@@ -117,10 +108,8 @@ impl TokenVault {
     /// as associated data: the ciphertext opens only with the same context.
     pub fn seal_bytes(&self, plain: &[u8], context: &[u8]) -> SealedBytes {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ciphertext = self
-            .cipher
-            .encrypt(&nonce, Payload { msg: plain, aad: context })
-            .expect("AES-GCM encryption of a short message cannot fail");
+        let ciphertext =
+            self.cipher.encrypt(&nonce, Payload { msg: plain, aad: context }).expect("AES-GCM encryption of a short message cannot fail");
         SealedBytes { nonce: nonce.to_vec(), ciphertext }
     }
 

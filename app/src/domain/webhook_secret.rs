@@ -2,8 +2,8 @@
 //! `whsec_` followed by the base64 of random bytes. The HMAC key is the
 //! decoded bytes, not the text.
 
-use base64::{engine::general_purpose::STANDARD, Engine};
 use super::vault::{SealedBytes, TokenVault, VaultError};
+use base64::{engine::general_purpose::STANDARD, Engine};
 use rand::{rngs::OsRng, RngCore, TryRngCore};
 use uuid::Uuid;
 

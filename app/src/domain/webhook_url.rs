@@ -19,8 +19,7 @@ impl WebhookUrl {
         if trimmed.chars().count() > MAX_LEN {
             return Err(format!("Use at most {MAX_LEN} characters."));
         }
-        let url = Url::parse(trimmed)
-            .map_err(|_| "Enter an absolute URL, such as https://example.com/hooks.".to_string())?;
+        let url = Url::parse(trimmed).map_err(|_| "Enter an absolute URL, such as https://example.com/hooks.".to_string())?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err("The webhook URL must start with http:// or https://.".into());
         }

@@ -31,7 +31,7 @@ pub fn KeyAvatar(key: ApiKey) -> impl IntoView {
                 {initials(&key.name)}
             </span>
         }
-            .into_any(),
+        .into_any(),
     };
     view! {
         <span class="avatar">

@@ -19,25 +19,20 @@ pub async fn write(text: &str) -> Result<(), &'static str> {
 fn fallback(window: &web_sys::Window, text: &str) -> Result<(), &'static str> {
     const FAILED: &str = "The browser did not allow copying. Select the token and copy it by hand.";
     let document = window.document().ok_or(FAILED)?;
-    let area: web_sys::HtmlTextAreaElement =
-        document.create_element("textarea").map_err(|_| FAILED)?.unchecked_into();
+    let area: web_sys::HtmlTextAreaElement = document.create_element("textarea").map_err(|_| FAILED)?.unchecked_into();
     area.set_value(text);
     let _ = area.set_attribute("readonly", "");
     let _ = area.set_attribute("aria-hidden", "true");
     let _ = area.set_attribute("style", "position:fixed;top:0;left:0;opacity:0;");
     // Inside an open modal dialog only the dialog can take focus.
-    let host = document
-        .query_selector("dialog[open]")
-        .ok()
-        .flatten()
-        .or_else(|| document.body().map(Into::into))
-        .ok_or(FAILED)?;
+    let host = document.query_selector("dialog[open]").ok().flatten().or_else(|| document.body().map(Into::into)).ok_or(FAILED)?;
     host.append_child(&area).map_err(|_| FAILED)?;
     area.select();
-    let copied = document
-        .dyn_ref::<web_sys::HtmlDocument>()
-        .map(|d| d.exec_command("copy").unwrap_or(false))
-        .unwrap_or(false);
+    let copied = document.dyn_ref::<web_sys::HtmlDocument>().map(|d| d.exec_command("copy").unwrap_or(false)).unwrap_or(false);
     area.remove();
-    if copied { Ok(()) } else { Err(FAILED) }
+    if copied {
+        Ok(())
+    } else {
+        Err(FAILED)
+    }
 }

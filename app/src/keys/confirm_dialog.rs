@@ -1,7 +1,10 @@
 //! The "Block API Key" and "Delete API Key" confirmations.
 
 use super::state::{Confirm, KeysState};
-use crate::{keys::api::{block_key, delete_key}, ui::{modal::Modal, toasts::Toasts}};
+use crate::{
+    keys::api::{block_key, delete_key},
+    ui::{modal::Modal, toasts::Toasts},
+};
 use leptos::{prelude::*, task::spawn_local};
 
 #[component]
@@ -37,11 +40,8 @@ fn ConfirmBody(confirm: Confirm) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let outcome = if is_delete {
-                delete_key(id).await.map(|_| "API key deleted")
-            } else {
-                block_key(id).await.map(|_| "API key blocked")
-            };
+            let outcome =
+                if is_delete { delete_key(id).await.map(|_| "API key deleted") } else { block_key(id).await.map(|_| "API key blocked") };
             state.confirm.set(None);
             match outcome {
                 Ok(message) => {

@@ -20,9 +20,7 @@ pub fn DeliveriesDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
     let open = Signal::derive(move || state.deliveries.read().is_some());
     let close = Callback::new(move |_| state.deliveries.set(None));
-    let title = Signal::derive(move || {
-        state.deliveries.get().map(|k| format!("Deliveries for {}", k.name)).unwrap_or_default()
-    });
+    let title = Signal::derive(move || state.deliveries.get().map(|k| format!("Deliveries for {}", k.name)).unwrap_or_default());
     view! {
         <Modal open on_close=close title>
             {move || state.deliveries.get().map(|key| view! { <DeliveriesBody key close /> })}

@@ -2,7 +2,10 @@
 //! avatar), shows field errors next to their fields, and on success closes
 //! the dialog with a message.
 
-use super::{key_form::{ready, KeyFields}, state::KeysState};
+use super::{
+    key_form::{ready, KeyFields},
+    state::KeysState,
+};
 use crate::{error::AppError, model::ApiKey, ui::toasts::Toasts};
 use leptos::{ev, prelude::*};
 use std::future::Future;

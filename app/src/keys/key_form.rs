@@ -53,11 +53,7 @@ pub fn KeyFields(
         }
     };
 
-    let expires = key
-        .as_ref()
-        .and_then(|k| k.expires_at)
-        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    let expires = key.as_ref().and_then(|k| k.expires_at).map(|t| t.date_naive().format("%Y-%m-%d").to_string()).unwrap_or_default();
     let (name, url, selected, current_avatar) = match &key {
         Some(k) => (k.name.clone(), k.webhook_url.clone(), k.accounts.iter().map(|a| a.id).collect(), k.avatar_url()),
         // With a single account there is nothing to choose: tick it.

@@ -1,7 +1,10 @@
 //! The list of keys, or a line saying there are none.
 
 use super::row::KeyRow;
-use crate::{error::AppError, model::{ApiKey, LIST_LIMIT}};
+use crate::{
+    error::AppError,
+    model::{ApiKey, LIST_LIMIT},
+};
 use leptos::prelude::*;
 
 #[component]

@@ -2,7 +2,11 @@
 //! Deliveries, Delete.
 
 use super::state::{Confirm, KeysState};
-use crate::{keys::api::unblock_key, model::ApiKey, ui::{icons::DotsIcon, toasts::Toasts}};
+use crate::{
+    keys::api::unblock_key,
+    model::ApiKey,
+    ui::{icons::DotsIcon, toasts::Toasts},
+};
 use leptos::{ev, html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 
@@ -161,8 +165,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
 fn move_focus(wrap: &NodeRef<html::Div>, forward: bool) {
     let Some(wrap) = wrap.get_untracked() else { return };
     let Ok(items) = wrap.query_selector_all("[role=menuitem]") else { return };
-    let items: Vec<web_sys::HtmlElement> =
-        (0..items.length()).filter_map(|i| items.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    let items: Vec<web_sys::HtmlElement> = (0..items.length()).filter_map(|i| items.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
     if items.is_empty() {
         return;
     }

@@ -1,8 +1,7 @@
 //! `/keys`: the list of API keys and everything done to them.
 
 use super::{
-    api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog,
-    list::KeyList,
+    api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog, list::KeyList,
     modify_dialog::ModifyDialog, roll_dialog::RollDialog, search::SearchBox, state::KeysState,
 };
 use crate::ui::topbar::TopBar;

@@ -3,10 +3,13 @@
 
 use super::{avatar::KeyAvatar, clipboard, options_menu::OptionsMenu, state::KeysState};
 use crate::{
-    keys::api::key_token,
     domain::relative_time,
+    keys::api::key_token,
     model::ApiKey,
-    ui::{icons::{CopyIcon, PencilIcon}, toasts::Toasts},
+    ui::{
+        icons::{CopyIcon, PencilIcon},
+        toasts::Toasts,
+    },
 };
 use leptos::{html, prelude::*, task::spawn_local};
 

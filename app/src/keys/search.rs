@@ -74,17 +74,14 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         // while the new one is on its way: offer only what matches now.
         keys.get()
             .and_then(Result::ok)
-            .map(|list| {
-                list.into_iter()
-                    .filter(|k| k.name.to_lowercase().contains(&typed))
-                    .take(MAX_SUGGESTIONS)
-                    .collect()
-            })
+            .map(|list| list.into_iter().filter(|k| k.name.to_lowercase().contains(&typed)).take(MAX_SUGGESTIONS).collect())
             .unwrap_or_default()
     };
 
     let choose = move |key: ApiKey| {
-        if let Some(h) = pending.get_value() { h.clear(); }
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
         text.set(key.name.clone());
         focused.set(false);
         active.set(None);
@@ -109,7 +106,10 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
                     choose(key);
                 }
             }
-            "Escape" if !list.is_empty() => { e.prevent_default(); focused.set(false) }
+            "Escape" if !list.is_empty() => {
+                e.prevent_default();
+                focused.set(false)
+            }
             _ => {}
         }
     };

@@ -56,18 +56,13 @@ impl Toasts {
 }
 
 pub fn provide_toasts() {
-    provide_context(Toasts {
-        items: RwSignal::new(Vec::new()),
-        next_id: StoredValue::new(0),
-    });
+    provide_context(Toasts { items: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) });
 }
 
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let of_kind = move |kind: ToastKind| {
-        move || toasts.items.get().into_iter().filter(|t| t.kind == kind).collect::<Vec<_>>()
-    };
+    let of_kind = move |kind: ToastKind| move || toasts.items.get().into_iter().filter(|t| t.kind == kind).collect::<Vec<_>>();
     view! {
         <div class="toasts">
             <div role="status" aria-live="polite" class="toast-stack">

@@ -52,10 +52,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
         (StatusCode::OK, Json(Health { status: Status::Ok, database: Some(DatabaseStatus::Ok) }))
     } else {
         tracing::warn!("health check: the database is unreachable");
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(Health { status: Status::Unavailable, database: Some(DatabaseStatus::Unreachable) }),
-        )
+        (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: Status::Unavailable, database: Some(DatabaseStatus::Unreachable) }))
     }
 }
 

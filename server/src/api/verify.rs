@@ -70,9 +70,7 @@ impl From<Verification> for VerifyResponse {
             code: v.code,
             key_id: key.map(|k| k.id),
             name: key.map(|k| k.name.clone()),
-            accounts: key.map(|k| {
-                k.accounts.iter().map(|a| VerifiedAccount { id: a.id, name: a.name.clone() }).collect()
-            }),
+            accounts: key.map(|k| k.accounts.iter().map(|a| VerifiedAccount { id: a.id, name: a.name.clone() }).collect()),
             expires_at: key.map(|k| k.expires_at),
         }
     }
@@ -110,29 +108,27 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
 /// Without `ConnectInfo` (the router driven in-process) all requests share
 /// one budget.
 pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(UNKNOWN_CLIENT, |ConnectInfo(addr)| addr.ip());
+    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(UNKNOWN_CLIENT, |ConnectInfo(addr)| addr.ip());
     match state.verifier.rate_limit.check(client) {
         Ok(()) => next.run(request).await,
         Err(wait) => ApiError::RateLimited { retry_after: retry_after_secs(wait) }.into_response(),
     }
 }
 
-const HOW_TO_SEND: &str =
-    "Send the token as a JSON body {\"key\": \"kh_...\"} or in an \"Authorization: Bearer kh_...\" header.";
+const HOW_TO_SEND: &str = "Send the token as a JSON body {\"key\": \"kh_...\"} or in an \"Authorization: Bearer kh_...\" header.";
 
 /// The token from the body, or else from the `Authorization` header.
 pub fn presented_token(headers: &HeaderMap, body: &[u8]) -> Result<String, ApiError> {
     if !body.trim_ascii().is_empty() {
         // serde's message is not passed on: it may quote what was sent.
-        let json: serde_json::Value = serde_json::from_slice(body)
-            .map_err(|_| ApiError::BadRequest(format!("The body is not valid JSON. {HOW_TO_SEND}")))?;
+        let json: serde_json::Value =
+            serde_json::from_slice(body).map_err(|_| ApiError::BadRequest(format!("The body is not valid JSON. {HOW_TO_SEND}")))?;
         // An object, not an array (serde would take `["kh_..."]` for a struct).
-        return json.get("key").and_then(|key| key.as_str()).map(str::to_owned).ok_or_else(|| {
-            ApiError::BadRequest(format!("The body must be a JSON object with a string field \"key\". {HOW_TO_SEND}"))
-        });
+        return json
+            .get("key")
+            .and_then(|key| key.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::BadRequest(format!("The body must be a JSON object with a string field \"key\". {HOW_TO_SEND}")));
     }
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
         return Err(ApiError::BadRequest(format!("No token was sent. {HOW_TO_SEND}")));

@@ -91,18 +91,17 @@ impl AccountStore for PgStore {
             .map_err(internal)?
             .ok_or_else(gone)?;
         // No row: the account was deleted since the page showed it.
-        let saved = sqlx::query_scalar::<_, String>(
-            "UPDATE accounts SET name = $2, updated_at = now() WHERE id = $1 RETURNING name",
-        )
-        .bind(id)
-        .bind(name.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(name_taken(name))?
-        .ok_or_else(gone)?;
+        let saved = sqlx::query_scalar::<_, String>("UPDATE accounts SET name = $2, updated_at = now() WHERE id = $1 RETURNING name")
+            .bind(id)
+            .bind(name.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(name_taken(name))?
+            .ok_or_else(gone)?;
         let key_count = key_count(&mut tx, id).await?;
         let change = app::model::FieldChange { field: "Name".into(), before, after: saved.clone() };
-        audit::record(&mut tx, actor, audit::Entry { changes: vec![change], ..audit::Entry::account("account.renamed", id, &saved) }).await?;
+        audit::record(&mut tx, actor, audit::Entry { changes: vec![change], ..audit::Entry::account("account.renamed", id, &saved) })
+            .await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name: saved, key_count })
     }
@@ -120,11 +119,7 @@ impl AccountStore for PgStore {
         let key_count = key_count(&mut tx, id).await?;
         // The links go with it (ON DELETE CASCADE); their trigger tells the
         // verification caches.
-        sqlx::query("DELETE FROM accounts WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        sqlx::query("DELETE FROM accounts WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
         let lost = serde_json::json!({ "keys_lost_access": key_count });
         audit::record(&mut tx, actor, audit::Entry { details: Some(lost), ..audit::Entry::account("account.deleted", id, &name) }).await?;
         tx.commit().await.map_err(internal)?;

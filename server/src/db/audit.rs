@@ -72,13 +72,8 @@ struct Row {
 
 impl From<Row> for ActivityEntry {
     fn from(r: Row) -> Self {
-        let changes = r
-            .details
-            .0
-            .get("changes")
-            .cloned()
-            .and_then(|c| serde_json::from_value::<Vec<FieldChange>>(c).ok())
-            .unwrap_or_default();
+        let changes =
+            r.details.0.get("changes").cloned().and_then(|c| serde_json::from_value::<Vec<FieldChange>>(c).ok()).unwrap_or_default();
         ActivityEntry {
             id: r.id,
             at: r.at,

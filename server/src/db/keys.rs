@@ -5,7 +5,11 @@ use super::{audit, internal, violates, webhooks};
 use app::{
     activity::changes::key_changes,
     auth::Actor,
-    domain::{avatar::Avatar, draft::{field, KeyDraft}, vault::SealedToken},
+    domain::{
+        avatar::Avatar,
+        draft::{field, KeyDraft},
+        vault::SealedToken,
+    },
     error::AppError,
     model::{Account, ApiKey},
     store::{AvatarChange, KeyStore},
@@ -95,11 +99,7 @@ pub(super) async fn fetch_key(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> R
 
 /// Replaces the key's accounts; an id that is not an account is a field error.
 async fn set_accounts(tx: &mut Transaction<'_, Postgres>, id: Uuid, accounts: &[Uuid]) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM api_key_accounts WHERE key_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query("DELETE FROM api_key_accounts WHERE key_id = $1").bind(id).execute(&mut **tx).await.map_err(internal)?;
     let inserted = sqlx::query(
         "INSERT INTO api_key_accounts (key_id, account_id)
          SELECT $1, a.id FROM accounts a WHERE a.id = ANY($2)",
@@ -179,7 +179,14 @@ impl KeyStore for PgStore {
         Ok(key)
     }
 
-    async fn modify_key(&self, actor: &Actor, id: Uuid, expected_version: i64, draft: &KeyDraft, avatar: &AvatarChange) -> Result<ApiKey, AppError> {
+    async fn modify_key(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i64,
+        draft: &KeyDraft,
+        avatar: &AvatarChange,
+    ) -> Result<ApiKey, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let current: Option<i64> = sqlx::query_scalar("SELECT version FROM api_keys WHERE id = $1 FOR UPDATE")
             .bind(id)
@@ -213,11 +220,7 @@ impl KeyStore for PgStore {
         match avatar {
             AvatarChange::Keep => {}
             AvatarChange::Remove => {
-                sqlx::query("DELETE FROM api_key_avatars WHERE key_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
+                sqlx::query("DELETE FROM api_key_avatars WHERE key_id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
             }
             AvatarChange::Replace(a) => {
                 sqlx::query(
@@ -250,9 +253,7 @@ impl KeyStore for PgStore {
             None => return Err(gone()),
             Some(b) if b == blocked => {
                 let state = if blocked { "blocked" } else { "unblocked" };
-                return Err(AppError::Conflict(format!(
-                    "This API key was already {state} in another tab or by another operator."
-                )));
+                return Err(AppError::Conflict(format!("This API key was already {state} in another tab or by another operator.")));
             }
             Some(_) => {}
         }
@@ -273,17 +274,9 @@ impl KeyStore for PgStore {
     async fn delete_key(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         // Locked first, so the `key.deleted` event describes the key as deleted.
-        sqlx::query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        sqlx::query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE").bind(id).execute(&mut *tx).await.map_err(internal)?;
         let key = fetch_key(&mut tx, id).await?;
-        let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        let deleted = sqlx::query("DELETE FROM api_keys WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
         if deleted.rows_affected() == 0 {
             return Err(gone());
         }

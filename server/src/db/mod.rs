@@ -23,11 +23,7 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
         sqlx::Postgres::create_database(url).await?;
         tracing::info!("created the database");
     }
-    PgPoolOptions::new()
-        .max_connections(10)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect(url)
-        .await
+    PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect(url).await
 }
 
 /// Applies the migrations in `server/migrations` (embedded at build time).

@@ -38,7 +38,16 @@ impl PgStore {
                 }
             })?;
         let operator = Operator { id, email: email.as_str().to_owned() };
-        audit::record(&mut tx, &Actor::command_line(), audit::Entry { action: "operator.created", details: Some(serde_json::json!({ "email": email.as_str() })), ..Default::default() }).await?;
+        audit::record(
+            &mut tx,
+            &Actor::command_line(),
+            audit::Entry {
+                action: "operator.created",
+                details: Some(serde_json::json!({ "email": email.as_str() })),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(operator)
     }
@@ -67,13 +76,18 @@ impl PgStore {
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::NotFound(format!("No operator has the email {email}.")))?;
-        let ended = sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?
-            .rows_affected();
-        audit::record(&mut tx, &Actor::command_line(), audit::Entry { action: "operator.disabled", details: Some(serde_json::json!({ "email": email.as_str() })), ..Default::default() }).await?;
+        let ended =
+            sqlx::query("DELETE FROM sessions WHERE operator_id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?.rows_affected();
+        audit::record(
+            &mut tx,
+            &Actor::command_line(),
+            audit::Entry {
+                action: "operator.disabled",
+                details: Some(serde_json::json!({ "email": email.as_str() })),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(ended)
     }
@@ -82,10 +96,7 @@ impl PgStore {
 #[async_trait::async_trait]
 impl OperatorStore for PgStore {
     async fn any_operator(&self) -> Result<bool, AppError> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operators)")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(internal)
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operators)").fetch_one(&self.pool).await.map_err(internal)
     }
 
     async fn operator_for_sign_in(&self, email: &str) -> Result<Option<(Operator, String)>, AppError> {

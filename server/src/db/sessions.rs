@@ -115,11 +115,7 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash(id))
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash(id)).execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 }
@@ -127,10 +123,7 @@ impl SessionStore for PgSessionStore {
 #[async_trait::async_trait]
 impl ExpiredDeletion for PgSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()")
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()").execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 }

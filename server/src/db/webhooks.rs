@@ -114,11 +114,7 @@ fn key_gone() -> AppError {
 }
 
 async fn key_exists(executor: impl sqlx::PgExecutor<'_>, key_id: Uuid) -> Result<bool, AppError> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = $1)")
-        .bind(key_id)
-        .fetch_one(executor)
-        .await
-        .map_err(internal)
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = $1)").bind(key_id).fetch_one(executor).await.map_err(internal)
 }
 
 impl PgStore {
@@ -192,13 +188,12 @@ impl PgStore {
     /// The sealed secrets of these keys, by key id (keys without one are
     /// missing from the map).
     pub async fn sealed_webhook_secrets(&self, key_ids: &[Uuid]) -> Result<HashMap<Uuid, SealedBytes>, AppError> {
-        let rows = sqlx::query_as::<_, (Uuid, Vec<u8>, Vec<u8>)>(
-            "SELECT key_id, nonce, ciphertext FROM webhook_secrets WHERE key_id = ANY($1)",
-        )
-        .bind(key_ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(internal)?;
+        let rows =
+            sqlx::query_as::<_, (Uuid, Vec<u8>, Vec<u8>)>("SELECT key_id, nonce, ciphertext FROM webhook_secrets WHERE key_id = ANY($1)")
+                .bind(key_ids)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(internal)?;
         Ok(rows.into_iter().map(|(id, nonce, ciphertext)| (id, SealedBytes { nonce, ciphertext })).collect())
     }
 
@@ -284,13 +279,14 @@ impl PgStore {
     /// Gives a key (existing or deleted) this secret unless it has one;
     /// answers with the secret it has now.
     pub async fn init_secret(&self, key_id: Uuid, sealed: &SealedBytes) -> Result<SealedBytes, AppError> {
-        let inserted = sqlx::query("INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
-            .bind(key_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .execute(&self.pool)
-            .await
-            .map_err(internal)?;
+        let inserted =
+            sqlx::query("INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
+                .bind(key_id)
+                .bind(&sealed.nonce)
+                .bind(&sealed.ciphertext)
+                .execute(&self.pool)
+                .await
+                .map_err(internal)?;
         if inserted.rows_affected() == 1 {
             return Ok(sealed.clone());
         }
@@ -340,7 +336,10 @@ impl WebhookStore for PgStore {
             .await
             .map_err(internal)?;
         let details = json!({ "event": delivery.event_type.as_str() });
-        let entry = audit::Entry { details: Some(details), ..audit::Entry::key("key.webhook_resent", delivery.key_id, name.as_deref().unwrap_or("(deleted key)")) };
+        let entry = audit::Entry {
+            details: Some(details),
+            ..audit::Entry::key("key.webhook_resent", delivery.key_id, name.as_deref().unwrap_or("(deleted key)"))
+        };
         audit::record(&mut tx, actor, entry).await?;
         tx.commit().await.map_err(internal)?;
         Ok(delivery)

@@ -61,12 +61,7 @@ impl Pending {
 /// Writes pending uses every `interval` until `stop` is notified or every
 /// sender is gone (what is pending then is written first), or the database
 /// pool is closed.
-pub async fn run(
-    store: PgStore,
-    mut rx: mpsc::Receiver<(Uuid, DateTime<Utc>)>,
-    interval: Duration,
-    stop: Arc<Notify>,
-) {
+pub async fn run(store: PgStore, mut rx: mpsc::Receiver<(Uuid, DateTime<Utc>)>, interval: Duration, stop: Arc<Notify>) {
     let mut pending = Pending::default();
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

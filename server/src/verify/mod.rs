@@ -139,12 +139,7 @@ impl Verifier {
         let stop = Arc::new(Notify::new());
         let uses = self.uses.lock().unwrap_or_else(|e| e.into_inner()).take();
         let writer = match uses {
-            Some(uses) => Some(tokio::spawn(last_used::run(
-                store.clone(),
-                uses,
-                self.settings.last_used_interval,
-                stop.clone(),
-            ))),
+            Some(uses) => Some(tokio::spawn(last_used::run(store.clone(), uses, self.settings.last_used_interval, stop.clone()))),
             None => {
                 tracing::warn!("the last-use writer was already started for this verifier");
                 None

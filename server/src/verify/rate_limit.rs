@@ -3,10 +3,7 @@
 //! load the database. The address is the TCP peer's: behind a reverse proxy
 //! every client shares the proxy's budget, so raise the limit there.
 
-use governor::{
-    clock::Clock,
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-};
+use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::{
     net::{IpAddr, Ipv4Addr},
     num::NonZeroU32,
@@ -54,9 +51,7 @@ impl VerifyRateLimit {
         if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(PRUNE_CHECK_EVERY) && self.limiter.len() > PRUNE_ABOVE {
             self.limiter.retain_recent();
         }
-        self.limiter
-            .check_key(&client)
-            .map_err(|not_until| not_until.wait_time_from(self.limiter.clock().now()))
+        self.limiter.check_key(&client).map_err(|not_until| not_until.wait_time_from(self.limiter.clock().now()))
     }
 }
 

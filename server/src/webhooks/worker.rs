@@ -9,8 +9,15 @@ use app::{
 };
 use rand::Rng;
 use sqlx::{postgres::PgListener, PgPool};
-use std::{collections::{hash_map::Entry, HashMap}, sync::Arc, time::{Duration, Instant}};
-use tokio::{sync::Notify, task::{JoinHandle, JoinSet}};
+use std::{
+    collections::{hash_map::Entry, HashMap},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use tokio::{
+    sync::Notify,
+    task::{JoinHandle, JoinSet},
+};
 use uuid::Uuid;
 
 /// Sends the outbox's deliveries. Several workers (in one process or many)
@@ -94,7 +101,13 @@ impl Worker {
                 Some(secret) => sends.spawn(async move { worker.deliver(delivery, secret).await }),
                 // Never sent unsigned; the reason was logged.
                 None => sends.spawn(async move {
-                    worker.failed(&delivery, None, "the signing secret could not be decrypted (is KEYHOLD_MASTER_KEY the one it was made with?)").await
+                    worker
+                        .failed(
+                            &delivery,
+                            None,
+                            "the signing secret could not be decrypted (is KEYHOLD_MASTER_KEY the one it was made with?)",
+                        )
+                        .await
                 }),
             };
         }
@@ -102,7 +115,9 @@ impl Worker {
         while let Some(outcome) = sends.join_next().await {
             match outcome {
                 Ok(Ok(())) => sent += 1,
-                Ok(Err(err)) => tracing::warn!(?err, "a webhook outcome could not be recorded; the delivery is retried when its lease ends"),
+                Ok(Err(err)) => {
+                    tracing::warn!(?err, "a webhook outcome could not be recorded; the delivery is retried when its lease ends")
+                }
                 Err(err) => tracing::error!(%err, "a webhook delivery task failed"),
             }
         }
@@ -148,7 +163,9 @@ impl Worker {
                 Ok(secret) => {
                     open.insert(id, secret);
                 }
-                Err(err) => tracing::error!(key = %id, %err, "cannot open a key's webhook secret; is KEYHOLD_MASTER_KEY the one it was sealed with?"),
+                Err(err) => {
+                    tracing::error!(key = %id, %err, "cannot open a key's webhook secret; is KEYHOLD_MASTER_KEY the one it was sealed with?")
+                }
             }
         }
         Ok(open)

@@ -26,9 +26,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port is free");
         let addr = listener.local_addr().expect("the listener has an address");
         let task = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .expect("the test server runs");
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("the test server runs");
         });
         Self { addr, task }
     }

@@ -166,11 +166,7 @@ impl TestApp {
     /// A server function called the way the Leptos client calls it: a
     /// url-encoded POST to `/rpc/{endpoint}`.
     pub async fn rpc(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
         let request = Request::builder()
             .method(Method::POST)
             .uri(format!("/rpc/{endpoint}"))
@@ -242,10 +238,8 @@ impl TestApp {
     /// `POST /api/v1/keys/verify` with this body and, if given, this
     /// `Authorization` header.
     pub async fn post_verify(&self, body: impl Into<Body>, authorization: Option<&str>) -> Reply {
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/keys/verify")
-            .header(header::CONTENT_TYPE, "application/json");
+        let mut request =
+            Request::builder().method(Method::POST).uri("/api/v1/keys/verify").header(header::CONTENT_TYPE, "application/json");
         if let Some(value) = authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
@@ -326,14 +320,8 @@ impl Reply {
     /// The error the server function returned, checking the status matches it.
     #[track_caller]
     pub fn err(&self) -> AppError {
-        assert!(
-            self.status.is_client_error() || self.status.is_server_error(),
-            "expected an error, got {} {}",
-            self.status,
-            self.text()
-        );
-        let err: AppError =
-            serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("cannot decode the error {}: {e}", self.text()));
+        assert!(self.status.is_client_error() || self.status.is_server_error(), "expected an error, got {} {}", self.status, self.text());
+        let err: AppError = serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("cannot decode the error {}: {e}", self.text()));
         assert_eq!(self.status.as_u16(), err.status(), "the status must tell the truth about {err:?}");
         err
     }
@@ -400,10 +388,7 @@ impl Multipart {
 
     /// The fields of the modify dialog.
     pub fn modify(key: &ApiKey, name: &str, webhook_url: &str, accounts: &[Uuid]) -> Self {
-        Self::new()
-            .text("id", &key.id.to_string())
-            .text("version", &key.version.to_string())
-            .merge(Self::key(name, webhook_url, accounts))
+        Self::new().text("id", &key.id.to_string()).text("version", &key.version.to_string()).merge(Self::key(name, webhook_url, accounts))
     }
 
     pub fn text(mut self, name: &str, value: &str) -> Self {

@@ -5,8 +5,11 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc", endpoint = "list_account_usage")]
 pub async fn list_account_usage() -> Result<Vec<AccountUsage>, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async {
-        crate::auth::Actor::current()?;
-        Services::current()?.store.account_usage().await
-    }.await)
+    with_status(
+        async {
+            crate::auth::Actor::current()?;
+            Services::current()?.store.account_usage().await
+        }
+        .await,
+    )
 }

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc", endpoint = "current_operator")]
 pub async fn current_operator() -> Result<Operator, AppError> {
     use crate::{auth::Actor, store::with_status};
-    with_status(async {
-        let actor = Actor::current()?;
-        match (actor.operator_id, actor.operator_email) {
-            (Some(id), Some(email)) => Ok(Operator { id, email }),
-            _ => Err(AppError::Unauthorized),
+    with_status(
+        async {
+            let actor = Actor::current()?;
+            match (actor.operator_id, actor.operator_email) {
+                (Some(id), Some(email)) => Ok(Operator { id, email }),
+                _ => Err(AppError::Unauthorized),
+            }
         }
-    }.await)
+        .await,
+    )
 }

@@ -5,8 +5,11 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc", endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async {
-        crate::auth::Actor::current()?;
-        Services::current()?.store.list_accounts().await
-    }.await)
+    with_status(
+        async {
+            crate::auth::Actor::current()?;
+            Services::current()?.store.list_accounts().await
+        }
+        .await,
+    )
 }

@@ -98,11 +98,9 @@ impl KeyForm {
         } else {
             let decoded = match self.avatar {
                 // Decoding is CPU work: keep it off the async workers.
-                Some(bytes) => Some(
-                    tokio::task::spawn_blocking(move || Avatar::from_upload(&bytes))
-                        .await
-                        .map_err(|_| AppError::Internal)?,
-                ),
+                Some(bytes) => {
+                    Some(tokio::task::spawn_blocking(move || Avatar::from_upload(&bytes)).await.map_err(|_| AppError::Internal)?)
+                }
                 None => None,
             };
             match decoded {

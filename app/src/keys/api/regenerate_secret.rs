@@ -6,11 +6,20 @@ use uuid::Uuid;
 /// stops signing at once, retries of pending deliveries included.
 #[server(prefix = "/rpc", endpoint = "regenerate_webhook_secret")]
 pub async fn regenerate_webhook_secret(key_id: Uuid) -> Result<String, AppError> {
-    use crate::{domain::webhook_secret::WebhookSecret, store::{with_status, Services}};
-    with_status(async {
-        let services = Services::current()?;
-        let secret = WebhookSecret::generate();
-        services.webhooks.replace_webhook_secret(&crate::auth::Actor::current()?, key_id, &secret.seal(&services.vault, key_id)).await?;
-        Ok(secret.expose())
-    }.await)
+    use crate::{
+        domain::webhook_secret::WebhookSecret,
+        store::{with_status, Services},
+    };
+    with_status(
+        async {
+            let services = Services::current()?;
+            let secret = WebhookSecret::generate();
+            services
+                .webhooks
+                .replace_webhook_secret(&crate::auth::Actor::current()?, key_id, &secret.seal(&services.vault, key_id))
+                .await?;
+            Ok(secret.expose())
+        }
+        .await,
+    )
 }

@@ -10,12 +10,15 @@ pub async fn roll_token(id: Uuid, grace: String) -> Result<String, AppError> {
         domain::{grace::GracePeriod, token::Token},
         store::{with_status, Services},
     };
-    with_status(async {
-        let services = Services::current()?;
-        let actor = crate::auth::Actor::current()?;
-        let grace = GracePeriod::parse(&grace).map_err(|m| AppError::invalid("grace", m))?;
-        let token = Token::generate();
-        services.store.roll_token(&actor, id, &services.vault.seal(&token), grace.duration()).await?;
-        Ok(token.expose().to_owned())
-    }.await)
+    with_status(
+        async {
+            let services = Services::current()?;
+            let actor = crate::auth::Actor::current()?;
+            let grace = GracePeriod::parse(&grace).map_err(|m| AppError::invalid("grace", m))?;
+            let token = Token::generate();
+            services.store.roll_token(&actor, id, &services.vault.seal(&token), grace.duration()).await?;
+            Ok(token.expose().to_owned())
+        }
+        .await,
+    )
 }

@@ -7,13 +7,16 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "key_token")]
 pub async fn key_token(id: Uuid) -> Result<String, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async {
-        let services = Services::current()?;
-        let sealed = services.store.copy_token(&crate::auth::Actor::current()?, id).await?;
-        let token = services.vault.open(&sealed).map_err(|err| {
-            tracing::error!(key = %id, %err, "cannot open a stored token");
-            AppError::Internal
-        })?;
-        Ok(token.expose().to_owned())
-    }.await)
+    with_status(
+        async {
+            let services = Services::current()?;
+            let sealed = services.store.copy_token(&crate::auth::Actor::current()?, id).await?;
+            let token = services.vault.open(&sealed).map_err(|err| {
+                tracing::error!(key = %id, %err, "cannot open a stored token");
+                AppError::Internal
+            })?;
+            Ok(token.expose().to_owned())
+        }
+        .await,
+    )
 }

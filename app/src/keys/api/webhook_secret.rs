@@ -8,13 +8,16 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "webhook_secret")]
 pub async fn webhook_secret(key_id: Uuid) -> Result<String, AppError> {
     use crate::store::{with_status, Services};
-    with_status(async {
-        let services = Services::current()?;
-        let actor = crate::auth::Actor::current()?;
-        let secret = current_secret(&services, key_id).await?;
-        services.webhooks.record_secret_copied(&actor, key_id).await?;
-        Ok(secret.expose())
-    }.await)
+    with_status(
+        async {
+            let services = Services::current()?;
+            let actor = crate::auth::Actor::current()?;
+            let secret = current_secret(&services, key_id).await?;
+            services.webhooks.record_secret_copied(&actor, key_id).await?;
+            Ok(secret.expose())
+        }
+        .await,
+    )
 }
 
 /// The key's secret, created (and stored) if it has none yet.
