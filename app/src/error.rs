@@ -68,11 +68,15 @@ impl AppError {
         }
     }
 
-    /// On the server, makes the current response carry this error's status.
-    fn with_response_status(self) -> Self {
+    /// On the server, makes the current response (a server function's, or
+    /// a page's) carry this error's status.
+    pub fn set_response_status(&self) {
         #[cfg(feature = "ssr")]
-        let _ = crate::store::with_status::<()>(Err(self.clone()));
-        self
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                options.set_status(status);
+            }
+        }
     }
 
     /// The HTTP status a server function answers with.
@@ -104,7 +108,8 @@ impl FromServerFnError for AppError {
         };
         // Arguments that cannot be read fail before the function body (and
         // its `with_status`) runs; without this they would answer 500.
-        err.with_response_status()
+        err.set_response_status();
+        err
     }
 }
 

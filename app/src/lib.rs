@@ -3,6 +3,9 @@
 //! Compiled to wasm for the browser (`hydrate`) and natively for the server
 //! (`ssr`).
 
+// Layers, bottom to top (`scripts/check-layers` keeps the arrows pointing
+// down): `error`, `csp` and `domain`; `settings`; `store`; `services`;
+// then the pages and their server functions.
 pub mod accounts;
 pub mod activity;
 pub mod auth;
@@ -10,11 +13,14 @@ pub mod csp;
 pub mod domain;
 pub mod error;
 pub mod keys;
-pub mod model;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod topbar;
 pub mod ui;
-pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

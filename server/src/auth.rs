@@ -3,15 +3,16 @@
 //! requests must come from Keyhold's own origin; every response carries a
 //! Content-Security-Policy with a fresh nonce.
 
-use crate::AppState;
+use crate::{rpc, state::AppState};
 use app::{
-    auth::{
-        api::{SignIn, SignInStatus},
-        Actor, ClientAddress, Operator, SESSION_OPERATOR,
-    },
+    auth::api::{SignIn, SignInStatus},
     csp::{self, CspNonce},
-    domain::operator::safe_next,
+    domain::{
+        actor::Actor,
+        operator::{safe_next, Operator, SESSION_OPERATOR},
+    },
     error::AppError,
+    services::ClientAddress,
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -19,61 +20,28 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use leptos::server_fn::{
-    error::{FromServerFnError, SERVER_FN_ERROR_HEADER},
-    ServerFn,
-};
-use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
+use leptos::server_fn::ServerFn;
+use std::{net::SocketAddr, time::Duration};
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "keyhold_session";
 
-/// Sign-in, session and request-origin settings.
-#[derive(Debug, Clone)]
-pub struct SecuritySettings {
-    /// The origin operators' browsers use (`KEYHOLD_PUBLIC_URL`); `None`
-    /// accepts the origin each request's `Host` names.
-    pub public_origin: Option<String>,
-    pub allow_private_webhooks: bool,
-    pub sign_in_per_minute: NonZeroU32,
-    /// A session ends after this long without a request.
-    pub session_idle: Duration,
-}
-
-impl Default for SecuritySettings {
-    fn default() -> Self {
-        Self {
-            public_origin: None,
-            allow_private_webhooks: false,
-            sign_in_per_minute: app::auth::throttle::DEFAULT_PER_MINUTE,
-            session_idle: Duration::from_secs(12 * 60 * 60),
-        }
-    }
-}
-
-impl SecuritySettings {
-    /// Cookies are `Secure` when operators use https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
-    }
-
-    /// How often a request refreshes the session's idle timer (each refresh
-    /// is a write): once a minute, or more often for short test timeouts.
-    fn touch_every(&self) -> Duration {
-        (self.session_idle / 8).min(Duration::from_secs(60))
-    }
+/// How often a request refreshes the session's idle timer (each refresh is
+/// a write): once a minute, or more often for short test timeouts.
+fn touch_every(session_idle: Duration) -> Duration {
+    (session_idle / 8).min(Duration::from_secs(60))
 }
 
 /// The session layer: Postgres-backed, HttpOnly, SameSite=Lax, Secure over
 /// https, ending after `session_idle` without a request.
 pub fn session_layer(state: &AppState) -> SessionManagerLayer<crate::db::PgSessionStore> {
-    let idle = time::Duration::try_from(state.security.session_idle).unwrap_or(time::Duration::hours(12));
+    let idle = time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::hours(12));
     SessionManagerLayer::new(crate::db::PgSessionStore::new(state.store.pool().clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(state.security.secure_cookies())
+        .with_secure(state.settings.secure_cookies())
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
 }
@@ -109,7 +77,7 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
     };
     let path = request.uri().path().to_owned();
     if let Some(operator) = operator {
-        keep_alive(&session, state.security.touch_every()).await;
+        keep_alive(&session, touch_every(state.settings.session_idle)).await;
         if path == "/login" && request.method() == Method::GET {
             let next = next_param(request.uri().query());
             return Redirect::to(&safe_next(next.as_deref())).into_response();
@@ -120,8 +88,8 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
     if is_public(&path) {
         return next.run(request).await;
     }
-    if path.starts_with("/rpc/") {
-        return server_fn_error(&path, AppError::Unauthorized);
+    if rpc::is_server_fn(&path) {
+        return rpc::error_response(&path, AppError::Unauthorized);
     }
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         let here = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
@@ -151,25 +119,10 @@ fn encode(value: &str) -> String {
 
 fn unavailable(request: &Request) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/rpc/") {
-        return server_fn_error(path, AppError::Internal);
+    if rpc::is_server_fn(path) {
+        return rpc::error_response(path, AppError::Internal);
     }
     (StatusCode::SERVICE_UNAVAILABLE, "Keyhold cannot reach its database right now. Please try again.").into_response()
-}
-
-/// A server function's error answer, shaped as server_fn's own.
-fn server_fn_error(path: &str, err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let header_value = HeaderValue::from_str(path).unwrap_or_else(|_| HeaderValue::from_static("/rpc"));
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), header_value),
-        ],
-        err.ser(),
-    )
-        .into_response()
 }
 
 /// Refuses state-changing requests from other sites: `Sec-Fetch-Site` must
@@ -186,13 +139,13 @@ pub async fn same_origin_only(State(state): State<AppState>, request: Request, n
     let cross_site = matches!(fetch_site, Some("cross-site" | "same-site"));
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let foreign_origin = origin.is_some_and(|origin| !same_origin(origin, state.security.public_origin.as_deref(), host));
+    let foreign_origin = origin.is_some_and(|origin| !same_origin(origin, state.settings.public_origin.as_deref(), host));
     if cross_site || foreign_origin {
         tracing::warn!(path = request.uri().path(), origin, fetch_site, "refused a request from another site");
         let err = AppError::Forbidden("This request came from another site and was refused.".into());
         let path = request.uri().path();
-        if path.starts_with("/rpc/") {
-            return server_fn_error(path, err);
+        if rpc::is_server_fn(path) {
+            return rpc::error_response(path, err);
         }
         return (StatusCode::FORBIDDEN, err.to_string()).into_response();
     }

@@ -2,16 +2,21 @@
 //! `keyhold key ...`. `main.rs` parses and dispatches; the work is here so
 //! tests can run it against a database.
 
-use crate::db::PgStore;
 use app::{
     domain::{
+        actor::Actor,
+        address::WebhookPolicy,
         draft::{field, KeyDraft, KeyInput},
+        key::{Account, ApiKey},
+        key_change::NewKey as NewKeyRecord,
+        names::AccountName,
+        operator::{Email, NewPassword, Operator},
+        password,
         token::Token,
         vault::TokenVault,
     },
     error::AppError,
-    model::{Account, ApiKey},
-    store::KeyStore,
+    store::Store,
 };
 use clap::{Args, Subcommand};
 
@@ -63,14 +68,14 @@ pub struct NewKey {
     pub accounts: Vec<String>,
 }
 
-pub async fn account(store: &PgStore, command: AccountCommand) -> Result<(), String> {
+pub async fn account(store: &dyn Store, command: AccountCommand) -> Result<(), String> {
     match command {
         AccountCommand::Create { name } => {
-            let account = store.create_account(&name).await.map_err(|e| describe(&e))?;
+            let account = create_account(store, &name).await.map_err(|e| describe(&e))?;
             println!("Created account “{}” ({})", account.name, account.id);
         }
         AccountCommand::List => {
-            for account in store.accounts().await.map_err(|e| describe(&e))? {
+            for account in store.list_accounts().await.map_err(|e| describe(&e))? {
                 println!("{}\t{}", account.id, account.name);
             }
         }
@@ -78,10 +83,17 @@ pub async fn account(store: &PgStore, command: AccountCommand) -> Result<(), Str
     Ok(())
 }
 
-pub async fn key(store: &PgStore, vault: &TokenVault, command: KeyCommand) -> Result<(), String> {
+/// Creates an account from the shell, as the Accounts page does.
+pub async fn create_account(store: &dyn Store, name: &str) -> Result<Account, AppError> {
+    let name = AccountName::parse(name).map_err(|m| AppError::invalid("name", m))?;
+    let created = store.create_account(&Actor::CommandLine, &name).await?;
+    Ok(Account { id: created.id, name: created.name })
+}
+
+pub async fn key(store: &dyn Store, vault: &TokenVault, policy: &WebhookPolicy, command: KeyCommand) -> Result<(), String> {
     match command {
         KeyCommand::Create(new) => {
-            let (key, token) = create_key(store, vault, &new).await.map_err(|e| describe(&e))?;
+            let (key, token) = create_key(store, vault, policy, &new).await.map_err(|e| describe(&e))?;
             let accounts: Vec<&str> = key.accounts.iter().map(|a| a.name.as_str()).collect();
             // Only the token on stdout, so `token=$(keyhold key create ...)` works.
             eprintln!("Created API key “{}” ({}) for {}.", key.name, key.id, accounts.join(", "));
@@ -91,15 +103,16 @@ pub async fn key(store: &PgStore, vault: &TokenVault, command: KeyCommand) -> Re
     Ok(())
 }
 
-/// Creates a key exactly as the Keys page's create does (same validation,
-/// a fresh token sealed with `vault`, one store call), with accounts named
-/// rather than given by id. Returns the key and its token.
-pub async fn create_key(store: &PgStore, vault: &TokenVault, new: &NewKey) -> Result<(ApiKey, Token), AppError> {
-    let accounts = account_ids(&store.accounts().await?, &new.accounts)?;
+/// Creates a key exactly as the Keys page's create does (the same
+/// validation, `policy` on the webhook URL included; a fresh token sealed
+/// with `vault`; one store call), with accounts named rather than given by
+/// id. Returns the key and its token.
+pub async fn create_key(store: &dyn Store, vault: &TokenVault, policy: &WebhookPolicy, new: &NewKey) -> Result<(ApiKey, Token), AppError> {
+    let accounts = account_ids(&store.list_accounts().await?, &new.accounts)?;
     let input = KeyInput { name: new.name.clone(), webhook_url: new.webhook_url.clone(), accounts, ..KeyInput::default() };
-    let draft = KeyDraft::parse(&input).map_err(AppError::Invalid)?;
+    let draft = KeyDraft::parse(&input, policy).await.map_err(AppError::Invalid)?;
     let token = Token::generate();
-    let key = store.create_key(&app::auth::Actor::command_line(), &draft, None, &vault.seal(&token)).await?;
+    let key = store.create_key(&Actor::CommandLine, &NewKeyRecord { draft, avatar: None, token: vault.seal(&token) }).await?;
     Ok((key, token))
 }
 
@@ -136,8 +149,7 @@ fn option_of(field: &str) -> String {
     }
 }
 
-pub async fn operator(store: &PgStore, command: OperatorCommand) -> Result<(), String> {
-    use app::domain::operator::Email;
+pub async fn operator(store: &dyn Store, command: OperatorCommand) -> Result<(), String> {
     match command {
         OperatorCommand::Create { email } => {
             let email = Email::parse(&email)?;
@@ -156,7 +168,7 @@ pub async fn operator(store: &PgStore, command: OperatorCommand) -> Result<(), S
         }
         OperatorCommand::Disable { email } => {
             let email = Email::parse(&email)?;
-            let ended = store.disable_operator(&email).await.map_err(|e| describe(&e))?;
+            let ended = store.disable_operator(&Actor::CommandLine, &email).await.map_err(|e| describe(&e))?;
             println!("Disabled operator {email}; ended {ended} session(s).");
         }
     }
@@ -164,15 +176,10 @@ pub async fn operator(store: &PgStore, command: OperatorCommand) -> Result<(), S
 }
 
 /// Hashes the password (off the async workers) and stores the operator.
-pub async fn create_operator(
-    store: &PgStore,
-    email: &app::domain::operator::Email,
-    password: &str,
-) -> Result<app::auth::Operator, AppError> {
-    use app::domain::{operator::NewPassword, password};
+pub async fn create_operator(store: &dyn Store, email: &Email, password: &str) -> Result<Operator, AppError> {
     let password = NewPassword::parse(password).map_err(|m| AppError::invalid("password", m))?;
     let phc = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(|_| AppError::Internal)?;
-    store.create_operator(email, &phc).await
+    store.create_operator(&Actor::CommandLine, email, &phc).await
 }
 
 /// The password from standard input: asked twice without echo on a

@@ -1,17 +1,23 @@
 //! The `keyhold` server: configuration, the Postgres store and the axum
 //! router. `main.rs` only starts things; tests drive [`router`] directly.
 
+// Layers, bottom to top (`scripts/check-layers` keeps the arrows pointing
+// down): `db` (the store), then the workers (`verify`, `webhooks`), `state`
+// and `rpc`, then the doors (`api`, `auth`, `cli`, and the router here).
 pub mod api;
 pub mod auth;
 pub mod cli;
-pub mod config;
 pub mod db;
+pub mod rpc;
+pub mod state;
 pub mod verify;
 pub mod webhooks;
 
-use app::{auth::throttle::SignInThrottle, shell, store::Services, App};
+pub use state::AppState;
+
+use app::{shell, App};
 use axum::{
-    extract::{FromRef, Path, State},
+    extract::{Path, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -19,7 +25,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 use tower_http::{
     catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -31,102 +37,6 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
 pub const MAX_SMALL_BODY_BYTES: usize = 64 * 1024;
 /// The avatar route, outside Leptos (listed for the route-enumeration test).
 pub const AVATAR_ROUTE: &str = "/avatars/{id}";
-
-/// What every handler shares, behind one reference count: axum clones the
-/// state for each request (several times on the verify route), and cloning
-/// these fields one by one (the Leptos options alone hold five `Arc`s) was
-/// the largest item in a verification's CPU profile.
-#[derive(Clone)]
-pub struct AppState(Arc<SharedState>);
-
-#[derive(Clone)]
-pub struct SharedState {
-    pub leptos_options: LeptosOptions,
-    pub services: Services,
-    pub store: db::PgStore,
-    /// The verification API's cache, rate limit and last-use recorder.
-    pub verifier: Arc<verify::Verifier>,
-    pub security: auth::SecuritySettings,
-    /// How this server's webhook worker sends deliveries.
-    pub webhook_settings: webhooks::WebhookSettings,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = SharedState;
-
-    fn deref(&self) -> &SharedState {
-        &self.0
-    }
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-impl AppState {
-    pub fn new(leptos_options: LeptosOptions, store: db::PgStore, vault: app::domain::vault::TokenVault) -> Self {
-        let security = auth::SecuritySettings::default();
-        let services = Services {
-            store: Arc::new(store.clone()),
-            vault: Arc::new(vault),
-            throttle: Arc::new(SignInThrottle::new(security.sign_in_per_minute)),
-            allow_private_webhooks: security.allow_private_webhooks,
-            webhooks: Arc::new(store.clone()),
-        };
-        let verifier = Arc::new(verify::Verifier::new(verify::VerifySettings::default()));
-        let webhook_settings = webhooks::WebhookSettings::default();
-        Self(Arc::new(SharedState { leptos_options, services, store, verifier, security, webhook_settings }))
-    }
-
-    /// The same state with sign-in, session and origin rules from `settings`.
-    pub fn with_security(mut self, settings: auth::SecuritySettings) -> Self {
-        let shared = Arc::make_mut(&mut self.0);
-        shared.services.throttle = Arc::new(SignInThrottle::new(settings.sign_in_per_minute));
-        shared.services.allow_private_webhooks = settings.allow_private_webhooks;
-        shared.security = settings;
-        self
-    }
-
-    /// The same state with a verifier tuned by `settings`.
-    pub fn with_verify_settings(mut self, settings: verify::VerifySettings) -> Self {
-        Arc::make_mut(&mut self.0).verifier = Arc::new(verify::Verifier::new(settings));
-        self
-    }
-
-    /// The same state with its webhook worker tuned by `settings`.
-    /// `allow_private` also lets such webhook URLs be saved.
-    pub fn with_webhook_settings(mut self, settings: webhooks::WebhookSettings) -> Self {
-        let shared = Arc::make_mut(&mut self.0);
-        shared.services.allow_private_webhooks |= settings.allow_private;
-        shared.webhook_settings = settings;
-        self
-    }
-
-    /// Starts this server's webhook worker; keep the handle for as long as
-    /// the server runs.
-    pub fn start_webhook_worker(&self) -> webhooks::WorkerHandle {
-        webhooks::Worker::new(self.store.clone(), self.services.vault.clone(), self.webhook_settings.clone()).start()
-    }
-
-    /// Starts the verification cache's listener and the last-use writer;
-    /// keep the handle for as long as the server runs.
-    pub fn start_background_tasks(&self) -> verify::BackgroundTasks {
-        let tasks = self.verifier.start(&self.store);
-        // Sessions past their idle time are refused on load; this only
-        // keeps the table small.
-        let sessions = db::PgSessionStore::new(self.store.pool().clone());
-        tasks.also(tokio::spawn(async move {
-            use tower_sessions::session_store::ExpiredDeletion;
-            let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
-            loop {
-                every.tick().await;
-                let _ = sessions.delete_expired().await;
-            }
-        }))
-    }
-}
 
 /// The whole app: pages, server functions, avatars, the JSON API and static
 /// files. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
@@ -173,21 +83,12 @@ async fn require_multipart(request: axum::extract::Request, next: axum::middlewa
         error::AppError,
         keys::api::{CreateKey, ModifyKey},
     };
-    use leptos::server_fn::{
-        error::{FromServerFnError, SERVER_FN_ERROR_HEADER},
-        ServerFn,
-    };
+    use leptos::server_fn::ServerFn;
     let path = request.uri().path();
     if path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH {
         let boundary = request.headers().get(header::CONTENT_TYPE).and_then(|ct| ct.to_str().ok()).map(multer::parse_boundary);
         if !matches!(boundary, Some(Ok(_))) {
-            let err = AppError::Transport("the form could not be read".into());
-            return (
-                StatusCode::BAD_REQUEST,
-                [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static(SERVER_FN_ERROR_HEADER), path)],
-                err.ser(),
-            )
-                .into_response();
+            return rpc::error_response(path, AppError::Transport("the form could not be read".into()));
         }
     }
     next.run(request).await

@@ -1,12 +1,13 @@
 //! `keyhold`: serves the Keys page, or manages accounts and keys from the
 //! shell (see `cli.rs`).
 
+use app::settings::Settings;
 use clap::{Parser, Subcommand};
 use keyhold::{
     cli::{self, AccountCommand, KeyCommand, OperatorCommand},
-    config::Config,
     db, router, AppState,
 };
+use secrecy::ExposeSecret;
 use std::{net::SocketAddr, process::ExitCode};
 
 #[derive(Parser)]
@@ -55,8 +56,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
-    let pool = db::connect(&config.database_url).await.map_err(|e| {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let pool = db::connect(settings.database_url.expose_secret()).await.map_err(|e| {
         format!(
             "cannot open the database ({}). Set DATABASE_URL to a reachable PostgreSQL database, \
              for example postgres://postgres@127.0.0.1:5432/keyhold",
@@ -66,12 +67,12 @@ async fn run(command: Command) -> Result<(), String> {
     db::migrate(&pool).await.map_err(|e| format!("cannot migrate the database: {e}"))?;
     let store = db::PgStore::new(pool);
     match command {
-        Command::Serve => serve(config, store).await,
+        Command::Serve => serve(settings, store).await,
         Command::Account { command } => cli::account(&store, command).await,
         Command::Operator { command } => cli::operator(&store, command).await,
         Command::Key { command } => {
-            let vault = config.vault().map_err(|e| e.to_string())?;
-            cli::key(&store, &vault, command).await
+            let vault = settings.vault().map_err(|e| e.to_string())?;
+            cli::key(&store, &vault, &settings.webhook_policy, command).await
         }
     }
 }
@@ -87,25 +88,23 @@ fn db_reason(err: &sqlx::Error) -> String {
     }
 }
 
-async fn serve(config: Config, store: db::PgStore) -> Result<(), String> {
-    let vault = config.vault().map_err(|e| e.to_string())?;
+async fn serve(settings: Settings, store: db::PgStore) -> Result<(), String> {
+    let vault = settings.vault().map_err(|e| e.to_string())?;
     let mut leptos_options =
         leptos::prelude::get_configuration(None).map_err(|e| format!("cannot read the Leptos configuration: {e}"))?.leptos_options;
-    leptos_options.site_addr = config.site_addr;
+    leptos_options.site_addr = settings.site_addr;
     let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
-    let state = AppState::new(leptos_options, store, vault)
-        .with_verify_settings(config.verify_settings())
-        .with_security(config.security_settings())
-        .with_webhook_settings(config.webhook_settings());
+    let (site_addr, display_url) = (settings.site_addr, settings.display_url());
+    let state = AppState::new(leptos_options, store, vault, settings);
     // Runs as long as the server: the verification cache's listener and the last-use writer.
     let background = state.start_background_tasks();
     // Sends the webhook outbox, sharing the work with any other server.
     let webhook_worker = state.start_webhook_worker();
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(config.site_addr)
+    let listener = tokio::net::TcpListener::bind(site_addr)
         .await
-        .map_err(|e| format!("cannot listen on {} ({e}); set LEPTOS_SITE_ADDR to a free address", config.site_addr))?;
-    println!("Keyhold is running at {}/keys", config.display_url());
+        .map_err(|e| format!("cannot listen on {site_addr} ({e}); set LEPTOS_SITE_ADDR to a free address"))?;
+    println!("Keyhold is running at {display_url}/keys");
     if any_operator {
         println!("Sign in with an operator's email and password (`keyhold operator list` shows them).");
     } else {

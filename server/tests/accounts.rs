@@ -6,8 +6,11 @@
 mod common;
 
 use app::{
+    domain::{
+        account::AccountUsage,
+        key::{Account, ApiKey},
+    },
     error::AppError,
-    model::{Account, AccountUsage, ApiKey},
 };
 use common::{Multipart, Reply, TestApp};
 use sqlx::PgPool;

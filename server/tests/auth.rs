@@ -3,22 +3,25 @@
 
 mod common;
 
-use app::{error::AppError, model::ApiKey};
+use app::{
+    domain::{address::WebhookPolicy, key::ApiKey},
+    error::AppError,
+    settings::Settings,
+};
 use axum::{
     body::Body,
     extract::ConnectInfo,
     http::{header, Method, Request, StatusCode},
 };
 use common::{Multipart, Reply, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
-use keyhold::auth::SecuritySettings;
 use sqlx::PgPool;
 use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 use uuid::Uuid;
 
 const HOOK: &str = "https://hooks.example.com/keyhold";
 
-fn settings() -> SecuritySettings {
-    SecuritySettings::default()
+fn settings() -> Settings {
+    Settings::default()
 }
 
 /// An anonymous app that knows the test operator.
@@ -132,8 +135,7 @@ async fn signing_in_sets_an_http_only_lax_session_cookie_that_opens_the_pages(po
 
 #[sqlx::test(migrations = "./migrations")]
 async fn the_cookie_is_secure_when_keyhold_is_served_over_https(pool: PgPool) {
-    let app =
-        with_operator(pool).await.with_security(SecuritySettings { public_origin: Some("https://keys.example.com".into()), ..settings() });
+    let app = with_operator(pool).await.with_settings(Settings { public_origin: Some("https://keys.example.com".into()), ..settings() });
     let reply = app.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let cookie = reply.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap();
     assert!(cookie.contains("Secure"), "{cookie}");
@@ -161,7 +163,7 @@ async fn email_case_does_not_matter_when_signing_in(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sign_in_attempts_are_limited_per_address(pool: PgPool) {
-    let app = with_operator(pool).await.with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(3).unwrap(), ..settings() });
+    let app = with_operator(pool).await.with_settings(Settings { sign_in_limit: NonZeroU32::new(3).unwrap(), ..settings() });
     for i in 0..3 {
         let body = format!("email=guess{i}%40example.com&password=wrong-password-{i}");
         let reply = app.send_raw(from_address(post("/rpc/sign_in", &body), [10, 0, 0, 1])).await;
@@ -181,7 +183,7 @@ async fn sign_in_attempts_are_limited_per_address(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sign_in_attempts_are_limited_per_email_across_addresses(pool: PgPool) {
-    let app = with_operator(pool).await.with_security(SecuritySettings { sign_in_per_minute: NonZeroU32::new(2).unwrap(), ..settings() });
+    let app = with_operator(pool).await.with_settings(Settings { sign_in_limit: NonZeroU32::new(2).unwrap(), ..settings() });
     for ip in [[10, 0, 0, 1], [10, 0, 0, 2]] {
         let reply = app.send_raw(from_address(post("/rpc/sign_in", "email=operator%40example.com&password=nope-nope-nope"), ip)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -197,7 +199,7 @@ async fn a_disabled_operator_cannot_sign_in_and_their_sessions_end(pool: PgPool)
     app.sign_in_as_operator().await;
     assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK);
     let email = app::domain::operator::Email::parse(OPERATOR_EMAIL).unwrap();
-    let ended = app.store.disable_operator(&email).await.unwrap();
+    let ended = app::store::OperatorStore::disable_operator(&app.store, &app::domain::actor::Actor::CommandLine, &email).await.unwrap();
     assert_eq!(ended, 1);
 
     let after = app.rpc("list_keys", &[("q", "")]).await;
@@ -208,7 +210,7 @@ async fn a_disabled_operator_cannot_sign_in_and_their_sessions_end(pool: PgPool)
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_session_ends_after_its_idle_time(pool: PgPool) {
-    let app = TestApp::new(pool).with_security(SecuritySettings { session_idle: Duration::from_secs(2), ..settings() });
+    let app = TestApp::new(pool).with_settings(Settings { session_idle: Duration::from_secs(2), ..settings() });
     app.sign_in_as_operator().await;
     // Activity keeps it going past the idle time...
     for _ in 0..4 {
@@ -312,7 +314,7 @@ async fn a_cross_origin_post_to_a_server_function_is_refused(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn with_a_public_url_only_that_origin_may_post(pool: PgPool) {
-    let app = TestApp::new(pool).with_security(SecuritySettings { public_origin: Some("https://keys.example.com".into()), ..settings() });
+    let app = TestApp::new(pool).with_settings(Settings { public_origin: Some("https://keys.example.com".into()), ..settings() });
     for (origin, allowed) in [("https://keys.example.com", true), ("http://keys.example.com", false), ("https://evil.example", false)] {
         let mut request = post("/rpc/list_keys", "q=");
         request.headers_mut().insert(header::ORIGIN, origin.parse().unwrap());
@@ -334,9 +336,9 @@ async fn the_audit_log_records_each_action_with_the_operator_and_never_a_token(p
     app.block_key(key.id).await.ok::<ApiKey>();
     app.unblock_key(key.id).await.ok::<ApiKey>();
     let rolled: String = app.rpc("roll_token", &[("id", &key.id.to_string()), ("grace", "1h")]).await.ok();
-    let acme: app::model::AccountUsage = app.create_account("Acme").await.ok();
-    app.rename_account(acme.id, "Acme Corp").await.ok::<app::model::AccountUsage>();
-    app.delete_account(acme.id).await.ok::<app::model::AccountUsage>();
+    let acme: app::domain::account::AccountUsage = app.create_account("Acme").await.ok();
+    app.rename_account(acme.id, "Acme Corp").await.ok::<app::domain::account::AccountUsage>();
+    app.delete_account(acme.id).await.ok::<app::domain::account::AccountUsage>();
     app.delete_key(key.id).await.ok::<()>();
     app.sign_in("operator@example.com", "a wrong password").await;
     app.rpc("sign_out", &[]).await;
@@ -394,7 +396,7 @@ async fn the_activity_page_shows_a_modify_before_and_after_filtered_by_key(pool:
 
     let all: app::activity::api::Activity = app.rpc("list_activity", &[]).await.ok();
     assert!(all.entries.iter().any(|e| e.key_id == Some(other.id)));
-    assert!(all.entries.iter().any(|e| e.action == "operator.signed_in"));
+    assert!(all.entries.iter().any(|e| e.action.as_str() == "operator.signed_in"));
     let page = app.get(&format!("/activity?key={}", key.id)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Billing v2"));
@@ -429,7 +431,7 @@ async fn names_with_html_are_rendered_as_text(pool: PgPool) {
     let app = TestApp::new(pool);
     for name in ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"] {
         app.key(name).await;
-        app.create_account(&format!("{name} account")).await.ok::<app::model::AccountUsage>();
+        app.create_account(&format!("{name} account")).await.ok::<app::domain::account::AccountUsage>();
     }
     for page in ["/keys", "/accounts", "/activity"] {
         let html = app.get(page).await.text();
@@ -467,7 +469,7 @@ async fn webhook_urls_into_private_networks_are_refused_unless_allowed(pool: PgP
     let modify = app.modify_key(&Multipart::modify(&key, "Unresolvable", "http://192.168.1.1/", &[account.id])).await;
     assert_eq!(modify.invalid_fields()[0].0, "webhook_url");
 
-    let dev = TestApp::new(pool).with_security(SecuritySettings { allow_private_webhooks: true, ..settings() });
+    let dev = TestApp::new(pool).with_settings(Settings { webhook_policy: WebhookPolicy::ALLOW_PRIVATE, ..settings() });
     let reply = dev.create_key(&Multipart::key("Local", "http://127.0.0.1:9000/hook", &[account.id])).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
 }
@@ -515,8 +517,8 @@ async fn webhook_secret_copies_regenerations_and_sends_are_audited(pool: PgPool)
     let id = key.id.to_string();
     let secret: String = app.rpc("webhook_secret", &[("key_id", &id)]).await.ok();
     let renewed: String = app.rpc("regenerate_webhook_secret", &[("key_id", &id)]).await.ok();
-    let test: app::webhooks::Delivery = app.rpc("send_test_event", &[("key_id", &id)]).await.ok();
-    app.rpc("resend_delivery", &[("delivery_id", &test.id.to_string())]).await.ok::<app::webhooks::Delivery>();
+    let test: app::domain::delivery::Delivery = app.rpc("send_test_event", &[("key_id", &id)]).await.ok();
+    app.rpc("resend_delivery", &[("delivery_id", &test.id.to_string())]).await.ok::<app::domain::delivery::Delivery>();
 
     let audit = app.audit().await;
     let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).filter(|a| a.starts_with("key.webhook")).collect();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::model::ApiKey;
+use app::domain::key::ApiKey;
 use axum::http::StatusCode;
 use common::{Multipart, Reply, TestApp};
 use serde_json::Value;

@@ -6,9 +6,9 @@
 mod common;
 
 use app::{
+    domain::key::ApiKey,
     domain::token::{Token, TOKEN_LEN},
     error::AppError,
-    model::ApiKey,
 };
 use axum::http::{header, StatusCode};
 use common::{contains, image, Multipart, TestApp};

@@ -7,13 +7,16 @@
 
 mod common;
 
-use app::{domain::token::Token, model::ApiKey};
+use app::{
+    domain::{key::ApiKey, token::Token},
+    settings::Settings,
+};
 use axum::http::{header, StatusCode};
 use common::{
     http::{HttpClient, Server},
     Reply, TestApp,
 };
-use keyhold::verify::{cache::VerifyCache, VerifySettings};
+use keyhold::verify::{cache::VerifyCache, VerifyTuning};
 use serde_json::{json, Value};
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::{
@@ -21,9 +24,19 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// A limit no test reaches by polling.
-fn generous() -> VerifySettings {
-    VerifySettings { rate_limit: NonZeroU32::new(100_000).unwrap(), ..VerifySettings::default() }
+/// A rate limit no test reaches by polling.
+fn generous() -> Settings {
+    Settings { verify_rate_limit: NonZeroU32::new(100_000).unwrap(), ..Settings::default() }
+}
+
+/// An app with a generous rate limit whose verification API is tuned by `tuning`.
+fn tuned(pool: PgPool, tuning: VerifyTuning) -> TestApp {
+    TestApp::with(pool, generous(), tuning)
+}
+
+/// An app with a generous rate limit.
+fn generous_app(pool: PgPool) -> TestApp {
+    tuned(pool, VerifyTuning::default())
 }
 
 /// A key named `name` for the Default account, and its token.
@@ -246,8 +259,8 @@ async fn a_huge_body_is_refused_before_it_is_parsed(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn more_verifications_than_the_rate_limit_allows_get_429_with_retry_after(pool: PgPool) {
-    let settings = VerifySettings { rate_limit: NonZeroU32::new(3).unwrap(), ..VerifySettings::default() };
-    let app = TestApp::with_verify_settings(pool, settings);
+    let settings = Settings { verify_rate_limit: NonZeroU32::new(3).unwrap(), ..Settings::default() };
+    let app = TestApp::with(pool, settings, VerifyTuning::default());
     let token = Token::generate();
 
     for _ in 0..3 {
@@ -265,8 +278,8 @@ async fn more_verifications_than_the_rate_limit_allows_get_429_with_retry_after(
 
 #[sqlx::test(migrations = "./migrations")]
 async fn the_rate_limit_counts_each_client_address_separately(pool: PgPool) {
-    let settings = VerifySettings { rate_limit: NonZeroU32::new(2).unwrap(), ..VerifySettings::default() };
-    let app = TestApp::with_verify_settings(pool, settings);
+    let settings = Settings { verify_rate_limit: NonZeroU32::new(2).unwrap(), ..Settings::default() };
+    let app = TestApp::with(pool, settings, VerifyTuning::default());
     let server = Server::start(app.router.clone()).await;
     let client = HttpClient::default();
     let token = Token::generate();
@@ -333,8 +346,7 @@ async fn the_openapi_document_describes_verification_and_health(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_valid_verification_records_when_the_key_was_last_used(pool: PgPool) {
-    let settings = VerifySettings { last_used_interval: Duration::from_millis(50), ..generous() };
-    let app = TestApp::with_verify_settings(pool, settings);
+    let app = tuned(pool, VerifyTuning { last_used_interval: Duration::from_millis(50), ..VerifyTuning::default() });
     let _tasks = app.state.start_background_tasks();
     let (key, token) = key_and_token(&app, "Payments").await;
     let (blocked, blocked_token) = key_and_token(&app, "Blocked").await;
@@ -370,8 +382,7 @@ async fn a_valid_verification_records_when_the_key_was_last_used(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn shutting_down_writes_the_last_uses_still_pending(pool: PgPool) {
-    let settings = VerifySettings { last_used_interval: Duration::from_secs(3600), ..generous() };
-    let app = TestApp::with_verify_settings(pool, settings);
+    let app = tuned(pool, VerifyTuning { last_used_interval: Duration::from_secs(3600), ..VerifyTuning::default() });
     let tasks = app.state.start_background_tasks();
     let (key, token) = key_and_token(&app, "Payments").await;
     // The writer's first tick is immediate; let it pass so the use waits for the next.
@@ -388,7 +399,7 @@ async fn shutting_down_writes_the_last_uses_still_pending(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_cached_verification_turns_blocked_within_a_second_of_blocking_the_key(pool: PgPool) {
-    let app = TestApp::with_verify_settings(pool, generous());
+    let app = generous_app(pool);
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (key, token) = key_and_token(&app, "Payments").await;
@@ -402,7 +413,7 @@ async fn a_cached_verification_turns_blocked_within_a_second_of_blocking_the_key
 
 #[sqlx::test(migrations = "./migrations")]
 async fn cached_verifications_follow_renamed_accounts_and_deleted_keys(pool: PgPool) {
-    let app = TestApp::with_verify_settings(pool, generous());
+    let app = generous_app(pool);
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (key, token) = key_and_token(&app, "Payments").await;
@@ -422,7 +433,7 @@ async fn cached_verifications_follow_renamed_accounts_and_deleted_keys(pool: PgP
 
 #[sqlx::test(migrations = "./migrations")]
 async fn deleting_the_only_account_of_a_cached_key_leaves_it_granting_nothing_within_a_second(pool: PgPool) {
-    let app = TestApp::with_verify_settings(pool, generous());
+    let app = generous_app(pool);
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (_, token) = key_and_token(&app, "Payments").await;
@@ -436,7 +447,7 @@ async fn deleting_the_only_account_of_a_cached_key_leaves_it_granting_nothing_wi
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_listener_that_loses_its_connection_empties_the_cache_and_keeps_it_honest_after_reconnecting(pool: PgPool) {
-    let app = TestApp::with_verify_settings(pool, generous());
+    let app = generous_app(pool);
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (key, token) = key_and_token(&app, "Payments").await;
@@ -466,7 +477,7 @@ async fn a_listener_that_loses_its_connection_empties_the_cache_and_keeps_it_hon
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_token_that_becomes_a_keys_after_being_looked_up_verifies_at_once(pool: PgPool) {
-    let app = TestApp::with_verify_settings(pool, generous());
+    let app = generous_app(pool);
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (key, token) = key_and_token(&app, "Payments").await;
@@ -488,8 +499,7 @@ async fn a_token_that_becomes_a_keys_after_being_looked_up_verifies_at_once(pool
 
 #[sqlx::test(migrations = "./migrations")]
 async fn recording_last_use_keeps_the_cache(pool: PgPool) {
-    let settings = VerifySettings { last_used_interval: Duration::from_millis(20), ..generous() };
-    let app = TestApp::with_verify_settings(pool, settings);
+    let app = tuned(pool, VerifyTuning { last_used_interval: Duration::from_millis(20), ..VerifyTuning::default() });
     let _tasks = app.state.start_background_tasks();
     until_live(&app).await;
     let (key, token) = key_and_token(&app, "Payments").await;
@@ -509,13 +519,13 @@ async fn recording_last_use_keeps_the_cache(pool: PgPool) {
 #[sqlx::test(migrations = "./migrations")]
 async fn a_key_blocked_through_one_server_fails_verification_on_another_within_a_second(pool: PgPool) {
     // Two servers, each with its own pool, cache and listener, one database.
-    let a = TestApp::with_verify_settings(pool.clone(), generous());
+    let a = generous_app(pool.clone());
     let pool_b = PgPoolOptions::new()
         .max_connections(5)
         .connect_with((*pool.connect_options()).clone())
         .await
         .expect("a second pool on the test database");
-    let b = TestApp::with_verify_settings(pool_b.clone(), generous());
+    let b = generous_app(pool_b.clone());
     let tasks = (a.state.start_background_tasks(), b.state.start_background_tasks());
     until_live(&a).await;
     until_live(&b).await;

@@ -6,14 +6,18 @@ mod common;
 
 use app::{
     domain::{
+        actor::Actor,
+        address::WebhookPolicy,
+        delivery::{Delivery, DeliveryState},
         draft::{KeyDraft, KeyInput},
+        key::ApiKey,
+        key_change::NewKey,
         token::Token,
         vault::TokenVault,
         webhook_secret::WebhookSecret,
     },
-    model::ApiKey,
-    store::KeyStore,
-    webhooks::{store::WebhookStore, Delivery, DeliveryState},
+    settings::Settings,
+    store::{AccountStore, KeyStore, WebhookStore},
 };
 use axum::{
     body::Bytes,
@@ -27,7 +31,7 @@ use common::{http::Server, Multipart, TestApp};
 use hmac::{Hmac, KeyInit, Mac};
 use keyhold::{
     db::PgStore,
-    webhooks::{WebhookSettings, Worker},
+    webhooks::{WebhookTuning, Worker},
 };
 use serde_json::Value;
 use sha2::Sha256;
@@ -160,14 +164,12 @@ fn verify_signature(secret: &str, r: &Received) -> bool {
 /// be allowed here.
 fn test_app(pool: PgPool) -> TestApp {
     // The receivers listen on loopback, which is refused unless allowed.
-    TestApp::new(pool).with_security(keyhold::auth::SecuritySettings { allow_private_webhooks: true, ..Default::default() })
+    TestApp::new(pool).with_settings(Settings { webhook_policy: WebhookPolicy::ALLOW_PRIVATE, ..Settings::default() })
 }
 
-/// Settings for tests: private addresses allowed (the receiver is on
-/// loopback), short waits.
-fn fast(schedule_ms: &[u64]) -> WebhookSettings {
-    WebhookSettings {
-        allow_private: true,
+/// Short waits, for tests.
+fn fast(schedule_ms: &[u64]) -> WebhookTuning {
+    WebhookTuning {
         poll_interval: Duration::from_millis(10),
         lease: Duration::from_secs(30),
         timeout: Duration::from_secs(2),
@@ -178,8 +180,9 @@ fn fast(schedule_ms: &[u64]) -> WebhookSettings {
     }
 }
 
-fn worker(app: &TestApp, settings: WebhookSettings) -> Worker {
-    Worker::new(app.store.clone(), app.state.services.vault.clone(), settings)
+/// A worker allowed to send to private addresses (the receivers are on loopback).
+fn worker(app: &TestApp, tuning: WebhookTuning) -> Worker {
+    Worker::new(app.store.clone(), app.state.services.vault.clone(), tuning, WebhookPolicy::ALLOW_PRIVATE)
 }
 
 async fn key_to(app: &TestApp, name: &str, url: &str) -> ApiKey {
@@ -213,9 +216,9 @@ async fn count_in_state(pool: &PgPool, state: &str) -> i64 {
 
 /// A worker of another server on the same database: its own pool, the
 /// same master key.
-async fn other_worker(app: &TestApp, settings: WebhookSettings) -> Worker {
+async fn other_worker(app: &TestApp, tuning: WebhookTuning) -> Worker {
     let pool = PgPoolOptions::new().max_connections(5).connect_with((*app.pool.connect_options()).clone()).await.unwrap();
-    Worker::new(PgStore::new(pool), app.state.services.vault.clone(), settings)
+    Worker::new(PgStore::new(pool), app.state.services.vault.clone(), tuning, WebhookPolicy::ALLOW_PRIVATE)
 }
 
 // --- the tests -------------------------------------------------------------------
@@ -291,7 +294,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt(pool: P
 async fn a_new_event_wakes_an_idle_worker_without_waiting_for_its_poll(pool: PgPool) {
     let app = test_app(pool);
     let receiver = Receiver::start().await;
-    let settings = WebhookSettings { poll_interval: Duration::from_secs(3600), ..fast(&[]) };
+    let settings = WebhookTuning { poll_interval: Duration::from_secs(3600), ..fast(&[]) };
     let _worker = worker(&app, settings).start();
     // Let it look once and fall asleep for the hour.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -338,7 +341,7 @@ async fn two_workers_on_one_database_deliver_each_event_exactly_once(pool: PgPoo
     }
     for _ in 0..10 {
         for key in &keys {
-            app.store.send_test_event(&app::auth::Actor::command_line(), key.id).await.unwrap();
+            app.store.send_test_event(&Actor::CommandLine, key.id).await.unwrap();
         }
     }
 
@@ -417,7 +420,7 @@ async fn a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(pool: PgPoo
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Hold]);
     let key = key_to(&app, "Slow", &receiver.url()).await;
-    let settings = WebhookSettings { timeout: Duration::from_millis(500), ..fast(&[60_000]) };
+    let settings = WebhookTuning { timeout: Duration::from_millis(500), ..fast(&[60_000]) };
 
     worker(&app, settings).run_once().await.unwrap();
 
@@ -431,9 +434,9 @@ async fn a_private_address_is_refused_at_delivery_unless_allowed(pool: PgPool) {
     let app = test_app(pool);
     let receiver = Receiver::start().await;
     let key = key_to(&app, "Internal", &receiver.url()).await;
-    let strict = WebhookSettings { allow_private: false, ..fast(&[60_000]) };
+    let strict = Worker::new(app.store.clone(), app.state.services.vault.clone(), fast(&[60_000]), WebhookPolicy::STRICT);
 
-    worker(&app, strict).run_once().await.unwrap();
+    strict.run_once().await.unwrap();
 
     assert!(receiver.received().is_empty(), "nothing may reach the private address");
     let d = &deliveries(&app, key.id).await[0];
@@ -532,7 +535,7 @@ async fn finished_deliveries_are_kept_for_30_days_and_pending_ones_for_ever(pool
     let key = key_to(&app, "Old news", &receiver.url()).await;
     let w = worker(&app, fast(&[]));
     w.run_once().await.unwrap();
-    app.store.send_test_event(&app::auth::Actor::command_line(), key.id).await.unwrap();
+    app.store.send_test_event(&Actor::CommandLine, key.id).await.unwrap();
     let age = |days: i32| {
         let pool = app.pool.clone();
         async move {
@@ -660,11 +663,11 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     let master = TokenVault::generate_master_key();
     let vault = TokenVault::from_base64(&master).unwrap();
     let store = PgStore::new(pool.clone());
-    let account = store.accounts().await.unwrap().remove(0);
+    let account = store.list_accounts().await.unwrap().remove(0);
     let input =
         KeyInput { name: "Survivor".into(), webhook_url: receiver.url(), accounts: vec![account.id.to_string()], expires: String::new() };
-    let draft = KeyDraft::parse(&input).unwrap();
-    let key = store.create_key(&app::auth::Actor::command_line(), &draft, None, &vault.seal(&Token::generate())).await.unwrap();
+    let draft = KeyDraft::parse(&input, &WebhookPolicy::ALLOW_PRIVATE).await.unwrap();
+    let key = store.create_key(&Actor::CommandLine, &NewKey { draft, avatar: None, token: vault.seal(&Token::generate()) }).await.unwrap();
     let url = database_url(&pool).await;
 
     let first = Serve::start(&url, &master).await;
@@ -716,7 +719,7 @@ async fn bench_deliveries_per_second_of_one_worker(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
-    let settings = WebhookSettings { allow_private: true, poll_interval: Duration::from_millis(10), ..WebhookSettings::default() };
+    let settings = WebhookTuning { poll_interval: Duration::from_millis(10), ..WebhookTuning::default() };
 
     let start = std::time::Instant::now();
     let _worker = worker(&app, settings).start();
@@ -727,6 +730,6 @@ async fn bench_deliveries_per_second_of_one_worker(pool: PgPool) {
     println!(
         "webhook bench: {events} deliveries of {keys} keys in {seconds:.2} s = {:.0} deliveries/s (one worker, batch {})",
         events as f64 / seconds,
-        WebhookSettings::default().batch
+        WebhookTuning::default().batch
     );
 }

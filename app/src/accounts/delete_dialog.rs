@@ -2,7 +2,7 @@
 
 use super::{api::delete_account, state::AccountsState};
 use crate::{
-    model::AccountUsage,
+    domain::account::AccountUsage,
     ui::{modal::Modal, toasts::Toasts},
 };
 use leptos::{prelude::*, task::spawn_local};

@@ -1,7 +1,7 @@
 //! The list of accounts, or a line saying there are none.
 
 use super::row::AccountRow;
-use crate::{error::AppError, model::AccountUsage};
+use crate::{domain::account::AccountUsage, error::AppError};
 use leptos::prelude::*;
 
 #[component]

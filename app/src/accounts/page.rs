@@ -7,7 +7,7 @@ use super::{
     name_dialog::NameDialog,
     state::{AccountsState, Naming},
 };
-use crate::ui::topbar::TopBar;
+use crate::topbar::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,7 +1,7 @@
 //! One account in the list: its name, how many keys use it, and its actions.
 
 use super::state::{AccountsState, Naming};
-use crate::model::AccountUsage;
+use crate::domain::account::AccountUsage;
 use leptos::prelude::*;
 
 #[component]

@@ -1,6 +1,6 @@
 //! State shared by the Accounts page's components, provided once by the page.
 
-use crate::{error::AppError, model::AccountUsage, ui::toasts::Toasts};
+use crate::{domain::account::AccountUsage, error::AppError, ui::toasts::Toasts};
 use leptos::prelude::*;
 
 /// What the name dialog is doing.

@@ -1,8 +1,8 @@
 //! The Activity page's server function.
 
 use crate::{
+    domain::activity::{ActivityEntry, ActivityKey},
     error::AppError,
-    model::{ActivityEntry, ActivityKey},
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,13 +20,12 @@ pub struct Activity {
 #[server(prefix = "/rpc", endpoint = "list_activity")]
 pub async fn list_activity(key: Option<Uuid>) -> Result<Activity, AppError> {
     use crate::{
-        auth::Actor,
-        model::ACTIVITY_LIMIT,
-        store::{with_status, Services},
+        domain::activity::ACTIVITY_LIMIT,
+        services::{current_actor, with_status, Services},
     };
     with_status(
         async {
-            Actor::current()?;
+            current_actor()?;
             let services = Services::current()?;
             let entries = services.store.activity(key, ACTIVITY_LIMIT).await?;
             let keys = services.store.activity_keys().await?;

@@ -1,7 +1,6 @@
 //! One line of the audit log.
 
-use super::describe;
-use crate::model::ActivityEntry;
+use crate::domain::activity::ActivityEntry;
 use leptos::prelude::*;
 
 #[component]
@@ -15,7 +14,7 @@ pub fn EntryRow(entry: ActivityEntry) -> impl IntoView {
         <li class="activity-row">
             <div class="activity-main">
                 <p class="activity-what">
-                    <span class="activity-action">{describe(&entry.action)}</span>
+                    <span class="activity-action">{entry.action.label()}</span>
                     {subject.map(|s| view! { <span class="activity-subject">{s}</span> })}
                 </p>
                 <p class="activity-who">

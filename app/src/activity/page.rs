@@ -1,7 +1,7 @@
 //! `/activity?key=<id>`: who did what, newest first.
 
 use super::{api::list_activity, entry::EntryRow};
-use crate::{model::ActivityKey, ui::topbar::TopBar};
+use crate::{domain::activity::ActivityKey, topbar::TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -7,6 +7,68 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
+/// Where webhooks may be sent (`KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`): the one
+/// policy that both saving a webhook URL and sending a delivery apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WebhookPolicy {
+    /// Accept loopback, private, link-local and metadata addresses too
+    /// (development and tests only).
+    pub allow_private: bool,
+}
+
+impl WebhookPolicy {
+    /// Only public addresses (the default).
+    pub const STRICT: WebhookPolicy = WebhookPolicy { allow_private: false };
+    /// Any address (development and tests).
+    pub const ALLOW_PRIVATE: WebhookPolicy = WebhookPolicy { allow_private: true };
+
+    /// True when a delivery may connect to `ip`.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.allow_private || !is_internal(ip)
+    }
+
+    /// Judges a URL by its host alone (see [`refuse_host`]), unless private
+    /// addresses are allowed.
+    pub fn refuse_host(&self, url: &Url) -> Option<&'static str> {
+        if self.allow_private {
+            None
+        } else {
+            refuse_host(url)
+        }
+    }
+
+    /// The check when a webhook URL is saved: refuses `localhost`, internal
+    /// literal addresses and names resolving to one. A name that does not
+    /// resolve (or not in time) is accepted: DNS may be unreachable from the
+    /// server right now, and every delivery checks the addresses again
+    /// before connecting.
+    #[cfg(feature = "ssr")]
+    pub async fn check_at_save(&self, url: &str) -> Result<(), &'static str> {
+        if self.allow_private {
+            return Ok(());
+        }
+        let Ok(parsed) = Url::parse(url) else { return Ok(()) };
+        if let Some(refusal) = refuse_host(&parsed) {
+            return Err(refusal);
+        }
+        let (Some(Host::Domain(host)), Some(port)) = (parsed.host(), parsed.port_or_known_default()) else {
+            return Ok(());
+        };
+        let lookup = tokio::net::lookup_host((host.to_owned(), port));
+        match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
+            Ok(Ok(addresses)) => match addresses.into_iter().any(|a| is_internal(a.ip())) {
+                true => Err(REFUSAL),
+                false => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+/// How long a save waits for DNS before accepting a host name unchecked.
+#[cfg(feature = "ssr")]
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What an operator reads when a URL is refused.
 pub const REFUSAL: &str = "This webhook URL points at a loopback, private, link-local or cloud metadata address, \
 which Keyhold does not send webhooks to. Use a public address.";
@@ -164,6 +226,27 @@ mod tests {
         ] {
             assert!(refused(url), "{url} should be refused");
         }
+    }
+
+    #[test]
+    fn the_policy_allows_internal_addresses_only_when_told_to() {
+        let loopback = ip("127.0.0.1");
+        assert!(!WebhookPolicy::STRICT.allows(loopback));
+        assert!(WebhookPolicy::ALLOW_PRIVATE.allows(loopback));
+        assert!(WebhookPolicy::STRICT.allows(ip("8.8.8.8")));
+        let url = Url::parse("http://127.0.0.1:6379/").unwrap();
+        assert!(WebhookPolicy::STRICT.refuse_host(&url).is_some());
+        assert!(WebhookPolicy::ALLOW_PRIVATE.refuse_host(&url).is_none());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn saving_refuses_internal_literals_and_names_resolving_inside() {
+        for url in ["http://127.0.0.1:6379/", "http://localhost/hook", "http://[::1]/", "http://169.254.169.254/latest"] {
+            assert_eq!(WebhookPolicy::STRICT.check_at_save(url).await, Err(REFUSAL), "{url}");
+            assert_eq!(WebhookPolicy::ALLOW_PRIVATE.check_at_save(url).await, Ok(()), "{url}");
+        }
+        assert_eq!(WebhookPolicy::STRICT.check_at_save("http://8.8.8.8/hook").await, Ok(()));
     }
 
     #[test]

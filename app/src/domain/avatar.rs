@@ -2,23 +2,29 @@
 //! decoded with limits, cropped and re-encoded to a 128×128 PNG. Re-encoding
 //! drops any metadata (EXIF location and the like) the original carried.
 
+#[cfg(feature = "ssr")]
 use image::{imageops::FilterType, ImageFormat, ImageReader, Limits};
+#[cfg(feature = "ssr")]
 use std::io::Cursor;
 
-pub use super::MAX_AVATAR_BYTES as MAX_BYTES;
+/// Largest upload accepted, checked in the browser and on the server.
+pub const MAX_BYTES: usize = 1024 * 1024;
 /// Side of the stored square image, in pixels.
 pub const SIZE: u32 = 128;
 
 /// A normalised avatar: PNG bytes of a 128×128 image.
+#[cfg(feature = "ssr")]
 #[derive(Clone, PartialEq, Eq)]
 pub struct Avatar(Vec<u8>);
 
+#[cfg(feature = "ssr")]
 impl std::fmt::Debug for Avatar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Avatar({} bytes)", self.0.len())
     }
 }
 
+#[cfg(feature = "ssr")]
 impl Avatar {
     pub fn from_upload(bytes: &[u8]) -> Result<Self, String> {
         if bytes.is_empty() {
@@ -55,7 +61,7 @@ impl Avatar {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
     use image::{DynamicImage, RgbImage};

@@ -1,6 +1,20 @@
 //! Operators' sign-in details and where a sign-in may send them next.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
+use uuid::Uuid;
+
+/// An operator, as the page header and the session record hold them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub id: Uuid,
+    pub email: String,
+}
+
+/// Key of the signed-in [`Operator`] in the session record (read by the
+/// sign-in guard and by the session store, which refuses sessions of
+/// disabled operators).
+pub const SESSION_OPERATOR: &str = "operator";
 
 /// Fewest characters a password may have.
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -28,7 +28,11 @@ pub fn last_used(now: DateTime<Utc>, then: Option<DateTime<Utc>>) -> String {
 /// "Expires in 3 days" or "Expired"; `None` for a key that never expires.
 pub fn expiry(now: DateTime<Utc>, at: Option<DateTime<Utc>>) -> Option<String> {
     let at = at?;
-    Some(if at <= now { "Expired".into() } else { format!("Expires in {}", span((at - now).num_seconds())) })
+    Some(if super::key_status::has_expired(Some(at), now) {
+        "Expired".into()
+    } else {
+        format!("Expires in {}", span((at - now).num_seconds()))
+    })
 }
 
 #[cfg(test)]

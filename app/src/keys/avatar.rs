@@ -1,7 +1,7 @@
 //! A key's avatar: the uploaded image, or the name's initials on a colour
 //! derived from the name. A blocked key carries a red dot.
 
-use crate::model::ApiKey;
+use crate::domain::key::ApiKey;
 use leptos::prelude::*;
 
 /// Up to two initials: the first letters of the first two words.

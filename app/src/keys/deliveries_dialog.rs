@@ -5,10 +5,10 @@
 
 use super::state::KeysState;
 use crate::{
+    domain::delivery::{Delivery, DeliveryState},
+    domain::key::ApiKey,
     keys::api::{list_deliveries, resend_delivery, send_test_event},
-    model::ApiKey,
     ui::{modal::Modal, toasts::Toasts},
-    webhooks::{Delivery, DeliveryState},
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::time::Duration;

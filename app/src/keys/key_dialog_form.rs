@@ -6,7 +6,7 @@ use super::{
     key_form::{ready, KeyFields},
     state::KeysState,
 };
-use crate::{error::AppError, model::ApiKey, ui::toasts::Toasts};
+use crate::{domain::key::ApiKey, error::AppError, ui::toasts::Toasts};
 use leptos::{ev, prelude::*};
 use std::future::Future;
 use wasm_bindgen::JsCast;

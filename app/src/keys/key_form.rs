@@ -1,9 +1,9 @@
 //! The fields shared by the "New API Key" and "Modify API Key" dialogs.
 
 use crate::{
-    domain::{draft::field, MAX_AVATAR_BYTES},
+    domain::key::{Account, ApiKey},
+    domain::{avatar::MAX_BYTES as MAX_AVATAR_BYTES, draft::field},
     error::AppError,
-    model::{Account, ApiKey},
 };
 use leptos::{ev, prelude::*};
 use wasm_bindgen::JsCast;

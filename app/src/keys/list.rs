@@ -2,8 +2,8 @@
 
 use super::row::KeyRow;
 use crate::{
+    domain::key::{ApiKey, LIST_LIMIT},
     error::AppError,
-    model::{ApiKey, LIST_LIMIT},
 };
 use leptos::prelude::*;
 

@@ -3,8 +3,8 @@
 
 use super::state::{Confirm, KeysState};
 use crate::{
+    domain::key::ApiKey,
     keys::api::unblock_key,
-    model::ApiKey,
     ui::{icons::DotsIcon, toasts::Toasts},
 };
 use leptos::{ev, html, prelude::*, task::spawn_local};

@@ -4,7 +4,7 @@ use super::{
     api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog, list::KeyList,
     modify_dialog::ModifyDialog, roll_dialog::RollDialog, search::SearchBox, state::KeysState,
 };
-use crate::ui::topbar::TopBar;
+use crate::topbar::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -4,8 +4,8 @@
 use super::{clipboard, state::KeysState};
 use crate::{
     domain::grace::GracePeriod,
+    domain::key::ApiKey,
     keys::api::roll_token,
-    model::ApiKey,
     ui::{modal::Modal, toasts::Toasts},
 };
 use leptos::{prelude::*, task::spawn_local};

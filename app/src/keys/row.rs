@@ -3,9 +3,9 @@
 
 use super::{avatar::KeyAvatar, clipboard, options_menu::OptionsMenu, state::KeysState};
 use crate::{
-    domain::relative_time,
+    domain::key::ApiKey,
+    domain::{key_status::KeyStatus, relative_time},
     keys::api::key_token,
-    model::ApiKey,
     ui::{
         icons::{CopyIcon, PencilIcon},
         toasts::Toasts,
@@ -57,7 +57,8 @@ pub fn KeyRow(key: ApiKey) -> impl IntoView {
     let now = chrono::Utc::now();
     let last_used = relative_time::last_used(now, key.last_used_at);
     let expiry = relative_time::expiry(now, key.expires_at);
-    let expired = key.expires_at.is_some_and(|t| t <= now);
+    let expired = key.has_expired(now);
+    let blocked = key.status(now) == KeyStatus::Blocked;
     let created_iso = key.created_at.to_rfc3339();
     let accounts = key.accounts.clone();
     view! {
@@ -65,13 +66,13 @@ pub fn KeyRow(key: ApiKey) -> impl IntoView {
             node_ref=row
             class="key-row"
             class:highlighted=move || state.highlighted.get() == Some(id)
-            class:blocked=key.blocked
+            class:blocked=blocked
         >
             <KeyAvatar key=key.clone() />
             <div class="key-main">
                 <div class="key-title">
                     <span class="key-name">{key.name.clone()}</span>
-                    {key.blocked.then(|| view! { <span class="badge danger">"Blocked"</span> })}
+                    {blocked.then(|| view! { <span class="badge danger">"Blocked"</span> })}
                     {key.accounts.is_empty().then(|| view! { <span class="badge warning">"No account"</span> })}
                     {key.webhook_failing.then(|| view! {
                         <span

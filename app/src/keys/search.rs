@@ -4,7 +4,7 @@
 //! shows that key.
 
 use super::state::KeysState;
-use crate::{error::AppError, model::ApiKey, ui::icons::SearchIcon};
+use crate::{domain::key::ApiKey, error::AppError, ui::icons::SearchIcon};
 use leptos::{ev, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use std::time::Duration;

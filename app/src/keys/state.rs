@@ -1,9 +1,9 @@
 //! State shared by the Keys page's components, provided once by the page.
 
 use crate::{
+    domain::key::{Account, ApiKey},
     error::AppError,
     keys::api::list_accounts,
-    model::{Account, ApiKey},
     ui::toasts::Toasts,
 };
 use leptos::prelude::*;

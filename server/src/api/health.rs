@@ -1,7 +1,8 @@
 //! Health checks: `/api/v1/health` asks the database, `/api/v1/health/live`
 //! only shows the process answers (and is the benchmarks' baseline route).
 
-use crate::AppState;
+use crate::state::AppState;
+use app::store::VerifyStore;
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
 use std::time::Duration;

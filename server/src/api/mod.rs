@@ -6,7 +6,7 @@ pub mod health;
 pub mod openapi;
 pub mod verify;
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::{
     extract::DefaultBodyLimit,
     middleware,

@@ -2,7 +2,7 @@
 //! annotations (utoipa) and served at `/api/v1/openapi.json`.
 
 use super::{error, health, verify};
-use crate::verify::record::Code;
+use app::domain::verification::Code;
 use axum::Json;
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},

@@ -5,13 +5,10 @@
 
 use super::error::{ApiError, ErrorBody};
 use crate::{
-    verify::{
-        rate_limit::{retry_after_secs, UNKNOWN_CLIENT},
-        record::Code,
-        Verification,
-    },
-    AppState,
+    state::AppState,
+    verify::{rate_limit::UNKNOWN_CLIENT, Verification},
 };
+use app::domain::{verification::Code, wait::whole_seconds};
 use axum::{
     body::Bytes,
     extract::{ConnectInfo, Request, State},
@@ -111,7 +108,7 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(UNKNOWN_CLIENT, |ConnectInfo(addr)| addr.ip());
     match state.verifier.rate_limit.check(client) {
         Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::RateLimited { retry_after: retry_after_secs(wait) }.into_response(),
+        Err(wait) => ApiError::RateLimited { retry_after: whole_seconds(wait) }.into_response(),
     }
 }
 

@@ -2,12 +2,19 @@
 //! Accounts page (and from the shell, `keyhold account ...`). Every write is
 //! one transaction; a name taken in any case is a field error, not a 500.
 
-use super::{audit, internal, violates, PgStore};
+use super::{
+    audit::{self, Entry},
+    internal, violates, PgStore,
+};
 use app::{
-    auth::Actor,
-    domain::key_name::KeyName,
+    domain::{
+        account::AccountUsage,
+        actor::Actor,
+        audit::{AuditAction, FieldChange},
+        key::Account,
+        names::AccountName,
+    },
     error::AppError,
-    model::{Account, AccountUsage},
     store::AccountStore,
 };
 use sqlx::{Postgres, Transaction};
@@ -18,7 +25,7 @@ fn gone() -> AppError {
 }
 
 /// Maps a broken `accounts_name_unique` index to a message on the name field.
-fn name_taken(name: &KeyName) -> impl FnOnce(sqlx::Error) -> AppError + '_ {
+fn name_taken(name: &AccountName) -> impl FnOnce(sqlx::Error) -> AppError + '_ {
     move |err| {
         if violates(&err, "accounts_name_unique") {
             AppError::invalid("name", format!("An account named “{name}” already exists."))
@@ -37,9 +44,9 @@ async fn key_count(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<i64, 
         .map_err(internal)
 }
 
-impl PgStore {
-    /// Every account, by name ignoring case.
-    pub async fn accounts(&self) -> Result<Vec<Account>, AppError> {
+#[async_trait::async_trait]
+impl AccountStore for PgStore {
+    async fn list_accounts(&self) -> Result<Vec<Account>, AppError> {
         sqlx::query_as::<_, (Uuid, String)>("SELECT id, name FROM accounts ORDER BY lower(name), id")
             .fetch_all(&self.pool)
             .await
@@ -47,16 +54,6 @@ impl PgStore {
             .map_err(internal)
     }
 
-    /// Creates an account from an unchecked name (the shell's `account create`).
-    pub async fn create_account(&self, name: &str) -> Result<Account, AppError> {
-        let name = KeyName::parse(name).map_err(|m| AppError::invalid("name", m))?;
-        let created = AccountStore::create_account(self, &Actor::command_line(), &name).await?;
-        Ok(Account { id: created.id, name: created.name })
-    }
-}
-
-#[async_trait::async_trait]
-impl AccountStore for PgStore {
     async fn account_usage(&self) -> Result<Vec<AccountUsage>, AppError> {
         sqlx::query_as::<_, (Uuid, String, i64)>(
             "SELECT a.id, a.name, count(ka.key_id) AS key_count
@@ -70,19 +67,19 @@ impl AccountStore for PgStore {
         .map_err(internal)
     }
 
-    async fn create_account(&self, actor: &Actor, name: &KeyName) -> Result<AccountUsage, AppError> {
+    async fn create_account(&self, actor: &Actor, name: &AccountName) -> Result<AccountUsage, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let (id, saved) = sqlx::query_as::<_, (Uuid, String)>("INSERT INTO accounts (name) VALUES ($1) RETURNING id, name")
             .bind(name.as_str())
             .fetch_one(&mut *tx)
             .await
             .map_err(name_taken(name))?;
-        audit::record(&mut tx, actor, audit::Entry::account("account.created", id, &saved)).await?;
+        audit::record(&mut tx, actor, Entry::account(AuditAction::AccountCreated, id, &saved)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name: saved, key_count: 0 })
     }
 
-    async fn rename_account(&self, actor: &Actor, id: Uuid, name: &KeyName) -> Result<AccountUsage, AppError> {
+    async fn rename_account(&self, actor: &Actor, id: Uuid, name: &AccountName) -> Result<AccountUsage, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let before = sqlx::query_scalar::<_, String>("SELECT name FROM accounts WHERE id = $1 FOR UPDATE")
             .bind(id)
@@ -99,9 +96,8 @@ impl AccountStore for PgStore {
             .map_err(name_taken(name))?
             .ok_or_else(gone)?;
         let key_count = key_count(&mut tx, id).await?;
-        let change = app::model::FieldChange { field: "Name".into(), before, after: saved.clone() };
-        audit::record(&mut tx, actor, audit::Entry { changes: vec![change], ..audit::Entry::account("account.renamed", id, &saved) })
-            .await?;
+        let change = FieldChange::new("Name", before, saved.clone());
+        audit::record(&mut tx, actor, Entry::account(AuditAction::AccountRenamed, id, &saved).with_changes(vec![change])).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name: saved, key_count })
     }
@@ -121,7 +117,7 @@ impl AccountStore for PgStore {
         // verification caches.
         sqlx::query("DELETE FROM accounts WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
         let lost = serde_json::json!({ "keys_lost_access": key_count });
-        audit::record(&mut tx, actor, audit::Entry { details: Some(lost), ..audit::Entry::account("account.deleted", id, &name) }).await?;
+        audit::record(&mut tx, actor, Entry::account(AuditAction::AccountDeleted, id, &name).with_details(lost)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(AccountUsage { id, name, key_count })
     }

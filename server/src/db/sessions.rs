@@ -6,7 +6,7 @@
 //! SHA-256 of a session id is stored, and a session whose operator is
 //! disabled neither loads nor saves.
 
-use app::auth::{Operator, SESSION_OPERATOR};
+use app::domain::operator::{Operator, SESSION_OPERATOR};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;

@@ -2,8 +2,11 @@
 //! the batched "last used" times.
 
 use super::{internal, PgStore};
-use crate::verify::record::KeyRecord;
-use app::{error::AppError, model::Account};
+use app::{
+    domain::{key::Account, verification::KeyRecord},
+    error::AppError,
+    store::VerifyStore,
+};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -32,10 +35,9 @@ impl From<VerifyRow> for KeyRecord {
     }
 }
 
-impl PgStore {
-    /// The key whose token hashes to `hash`, if any: its current token, or
-    /// a previous one still in its grace period after a roll.
-    pub async fn key_by_token_hash(&self, hash: &[u8]) -> Result<Option<KeyRecord>, AppError> {
+#[async_trait::async_trait]
+impl VerifyStore for PgStore {
+    async fn key_by_token_hash(&self, hash: &[u8]) -> Result<Option<KeyRecord>, AppError> {
         sqlx::query_as::<_, VerifyRow>(
             "SELECT k.id, k.name, k.blocked, k.expires_at,
                     COALESCE((
@@ -59,9 +61,8 @@ impl PgStore {
         .map_err(internal)
     }
 
-    /// Sets `last_used_at` of each key to its time (pairs of `keys` and
-    /// `times`), never moving it backwards. One statement for the batch.
-    pub async fn record_last_used(&self, keys: &[Uuid], times: &[DateTime<Utc>]) -> Result<u64, AppError> {
+    /// One statement for the whole batch.
+    async fn record_last_used(&self, keys: &[Uuid], times: &[DateTime<Utc>]) -> Result<u64, AppError> {
         sqlx::query(
             "UPDATE api_keys AS k SET last_used_at = u.at
              FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
@@ -75,8 +76,8 @@ impl PgStore {
         .map_err(internal)
     }
 
-    /// True when the database answers `SELECT 1`.
-    pub async fn ping(&self) -> bool {
+    /// `SELECT 1`.
+    async fn ping(&self) -> bool {
         sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 }

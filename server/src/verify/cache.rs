@@ -8,7 +8,7 @@
 //! what it read (it may be stale), which closes the race between a slow read
 //! and a change notified meanwhile.
 
-use super::record::KeyRecord;
+use app::domain::verification::KeyRecord;
 use std::{
     collections::{HashMap, HashSet},
     sync::{
@@ -193,7 +193,7 @@ impl VerifyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::Account;
+    use app::domain::key::Account;
 
     fn key(id: Uuid) -> Arc<KeyRecord> {
         Arc::new(KeyRecord {

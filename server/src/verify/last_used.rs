@@ -4,6 +4,7 @@
 //! once per interval however often it is used.
 
 use crate::db::PgStore;
+use app::store::VerifyStore;
 use chrono::{DateTime, Utc};
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use tokio::sync::{mpsc, Notify};

@@ -1,5 +1,5 @@
 //! The machinery behind `POST /api/v1/keys/verify`: the answer rule
-//! ([`record`]), the in-process cache ([`cache`]) kept honest by Postgres
+//! (`app::domain::verification`), the in-process cache ([`cache`]) kept honest by Postgres
 //! notifications ([`listener`]), last-use recording off the hot path
 //! ([`last_used`]) and the per-client rate limit ([`rate_limit`]).
 
@@ -7,18 +7,21 @@ pub mod cache;
 pub mod last_used;
 pub mod listener;
 pub mod rate_limit;
-pub mod record;
 
 use crate::db::PgStore;
 use app::{
-    domain::{token::Token, vault::TokenVault},
+    domain::{
+        token::Token,
+        vault::TokenVault,
+        verification::{Code, KeyRecord},
+    },
     error::AppError,
+    store::VerifyStore,
 };
 use cache::{Cached, TokenHash, VerifyCache};
 use chrono::Utc;
 use last_used::LastUsed;
 use rate_limit::VerifyRateLimit;
-use record::{Code, KeyRecord};
 use std::{
     num::NonZeroU32,
     sync::{Arc, Mutex},
@@ -29,24 +32,19 @@ use tokio::{
     task::JoinHandle,
 };
 
-/// Tunables of the verification API.
+/// Tunables of the verification API that are not settings (the rate limit
+/// is: `Settings::verify_rate_limit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VerifySettings {
-    /// Verifications per second per client address (`KEYHOLD_VERIFY_RATE_LIMIT`).
-    pub rate_limit: NonZeroU32,
+pub struct VerifyTuning {
     /// How often the last use of keys is written.
     pub last_used_interval: Duration,
     /// Cached tokens at most.
     pub cache_capacity: usize,
 }
 
-impl Default for VerifySettings {
+impl Default for VerifyTuning {
     fn default() -> Self {
-        Self {
-            rate_limit: rate_limit::DEFAULT_PER_SECOND,
-            last_used_interval: last_used::DEFAULT_INTERVAL,
-            cache_capacity: cache::DEFAULT_CAPACITY,
-        }
+        Self { last_used_interval: last_used::DEFAULT_INTERVAL, cache_capacity: cache::DEFAULT_CAPACITY }
     }
 }
 
@@ -67,36 +65,37 @@ pub struct Verifier {
     last_used: LastUsed,
     /// Taken by the writer task when [`Verifier::start`] runs.
     uses: Mutex<Option<UsesReceiver>>,
-    settings: VerifySettings,
+    tuning: VerifyTuning,
 }
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier").field("cache", &self.cache).field("settings", &self.settings).finish()
+        f.debug_struct("Verifier").field("cache", &self.cache).field("tuning", &self.tuning).finish()
     }
 }
 
 impl Verifier {
-    /// A verifier whose cache stays off and whose uses are not written until
+    /// A verifier allowing `rate_limit` verifications a second per client,
+    /// whose cache stays off and whose uses are not written until
     /// [`Verifier::start`] runs its background tasks.
-    pub fn new(settings: VerifySettings) -> Self {
+    pub fn new(rate_limit: NonZeroU32, tuning: VerifyTuning) -> Self {
         let (last_used, uses) = LastUsed::channel();
         Self {
-            cache: Arc::new(VerifyCache::new(settings.cache_capacity)),
-            rate_limit: VerifyRateLimit::new(settings.rate_limit),
+            cache: Arc::new(VerifyCache::new(tuning.cache_capacity)),
+            rate_limit: VerifyRateLimit::new(rate_limit),
             last_used,
             uses: Mutex::new(Some(uses)),
-            settings,
+            tuning,
         }
     }
 
-    pub fn settings(&self) -> VerifySettings {
-        self.settings
+    pub fn tuning(&self) -> VerifyTuning {
+        self.tuning
     }
 
     /// Checks `presented` (never logged). A malformed token is answered
     /// without touching the database; a known one from the cache when it can.
-    pub async fn verify(&self, store: &PgStore, presented: &str) -> Result<Verification, AppError> {
+    pub async fn verify(&self, store: &dyn VerifyStore, presented: &str) -> Result<Verification, AppError> {
         let Ok(token) = Token::parse(presented) else {
             return Ok(Verification { code: Code::Malformed, key: None });
         };
@@ -135,11 +134,11 @@ impl Verifier {
     /// returned handle is dropped or the store's pool is closed. Call once
     /// per verifier (a second call starts only the listener).
     pub fn start(&self, store: &PgStore) -> BackgroundTasks {
-        let listener = tokio::spawn(listener::run(store.pool().clone(), self.cache.clone()));
+        let listener = tokio::spawn(listener::run(store.clone(), self.cache.clone()));
         let stop = Arc::new(Notify::new());
         let uses = self.uses.lock().unwrap_or_else(|e| e.into_inner()).take();
         let writer = match uses {
-            Some(uses) => Some(tokio::spawn(last_used::run(store.clone(), uses, self.settings.last_used_interval, stop.clone()))),
+            Some(uses) => Some(tokio::spawn(last_used::run(store.clone(), uses, self.tuning.last_used_interval, stop.clone()))),
             None => {
                 tracing::warn!("the last-use writer was already started for this verifier");
                 None

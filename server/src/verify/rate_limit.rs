@@ -11,9 +11,6 @@ use std::{
     time::Duration,
 };
 
-/// Verifications per second per client address unless configured otherwise.
-pub const DEFAULT_PER_SECOND: NonZeroU32 = NonZeroU32::new(100).expect("100 is not zero");
-
 /// The bucket of requests whose peer address is unknown (no `ConnectInfo`,
 /// as when the router is driven without a socket).
 pub const UNKNOWN_CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
@@ -55,12 +52,6 @@ impl VerifyRateLimit {
     }
 }
 
-/// `Retry-After` in whole seconds, at least 1.
-pub fn retry_after_secs(wait: Duration) -> u64 {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    secs.max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,13 +73,5 @@ mod tests {
         assert!(limit.check("192.0.2.1".parse().unwrap()).is_ok());
         assert!(limit.check("192.0.2.2".parse().unwrap()).is_ok());
         assert!(limit.check("192.0.2.1".parse().unwrap()).is_err());
-    }
-
-    #[test]
-    fn retry_after_rounds_up_to_whole_seconds_and_is_never_zero() {
-        assert_eq!(retry_after_secs(Duration::ZERO), 1);
-        assert_eq!(retry_after_secs(Duration::from_millis(10)), 1);
-        assert_eq!(retry_after_secs(Duration::from_secs(1)), 1);
-        assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
     }
 }

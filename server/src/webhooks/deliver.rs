@@ -5,7 +5,7 @@
 //! second DNS answer cannot slip in between check and connection.
 
 use super::sign::{self, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
-use app::domain::address::{is_internal, refuse_host};
+use app::domain::address::WebhookPolicy;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::{error::Error as _, net::IpAddr, sync::Arc, time::Duration};
 
@@ -36,28 +36,26 @@ pub struct Refused {
     ip: IpAddr,
 }
 
-/// Resolves with the system resolver, then refuses internal addresses
-/// unless they are allowed.
+/// Resolves with the system resolver, then refuses the addresses the
+/// policy does not allow.
 struct CheckedResolver {
-    allow_private: bool,
+    policy: WebhookPolicy,
 }
 
 impl Resolve for CheckedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        Box::pin(resolve_checked(name.as_str().to_owned(), self.allow_private))
+        Box::pin(resolve_checked(name.as_str().to_owned(), self.policy))
     }
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-async fn resolve_checked(host: String, allow_private: bool) -> Result<Addrs, BoxError> {
+async fn resolve_checked(host: String, policy: WebhookPolicy) -> Result<Addrs, BoxError> {
     let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-    if !allow_private {
-        // One internal answer is enough to refuse: the name is not one a
-        // webhook may reach.
-        if let Some(internal) = addrs.iter().find(|a| is_internal(a.ip())) {
-            return Err(Box::new(Refused { host, ip: internal.ip() }) as BoxError);
-        }
+    // One refused answer is enough to refuse: the name is not one a webhook
+    // may reach.
+    if let Some(refused) = addrs.iter().find(|a| !policy.allows(a.ip())) {
+        return Err(Box::new(Refused { host, ip: refused.ip() }) as BoxError);
     }
     Ok(Box::new(addrs.into_iter()) as Addrs)
 }
@@ -66,12 +64,12 @@ async fn resolve_checked(host: String, allow_private: bool) -> Result<Addrs, Box
 #[derive(Clone)]
 pub struct Sender {
     client: reqwest::Client,
-    allow_private: bool,
+    policy: WebhookPolicy,
     timeout: Duration,
 }
 
 impl Sender {
-    pub fn new(allow_private: bool, timeout: Duration) -> Self {
+    pub fn new(policy: WebhookPolicy, timeout: Duration) -> Self {
         // reqwest is built without a default crypto provider; ring it is.
         // Installing twice is harmless (the second call is refused).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -81,10 +79,10 @@ impl Sender {
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("Keyhold-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(CheckedResolver { allow_private }))
+            .dns_resolver(Arc::new(CheckedResolver { policy }))
             .build()
             .expect("the webhook HTTP client can be built");
-        Self { client, allow_private, timeout }
+        Self { client, policy, timeout }
     }
 
     /// POSTs `body` to `url`, signed with `secret` as delivery `id`.
@@ -93,7 +91,7 @@ impl Sender {
             return Attempt::failed("refused: the webhook URL is not a valid URL");
         };
         // Literal addresses never reach the resolver.
-        if !self.allow_private && refuse_host(&parsed).is_some() {
+        if self.policy.refuse_host(&parsed).is_some() {
             let host = parsed.host_str().unwrap_or_default();
             return Attempt::failed(format!("refused: {host} is a private address"));
         }
@@ -152,7 +150,7 @@ mod tests {
 
     #[tokio::test]
     async fn literal_and_localhost_addresses_are_refused_without_a_connection() {
-        let sender = Sender::new(false, Duration::from_secs(1));
+        let sender = Sender::new(WebhookPolicy::STRICT, Duration::from_secs(1));
         for url in ["http://127.0.0.1:9/hook", "http://[::1]:9/", "http://169.254.169.254/latest", "http://localhost:9/"] {
             let attempt = sender.send(url, "msg", "{}", b"secret").await;
             assert!(!attempt.succeeded());
@@ -164,10 +162,10 @@ mod tests {
     #[tokio::test]
     async fn a_name_resolving_to_loopback_is_refused_by_the_resolver() {
         use std::str::FromStr;
-        let refused = CheckedResolver { allow_private: false }.resolve(Name::from_str("localhost").unwrap()).await;
+        let refused = CheckedResolver { policy: WebhookPolicy::STRICT }.resolve(Name::from_str("localhost").unwrap()).await;
         let err = refused.err().expect("localhost resolves to loopback");
         assert!(err.to_string().starts_with("refused: localhost resolves to a private address"), "{err}");
-        let allowed = CheckedResolver { allow_private: true }.resolve(Name::from_str("localhost").unwrap()).await;
+        let allowed = CheckedResolver { policy: WebhookPolicy::ALLOW_PRIVATE }.resolve(Name::from_str("localhost").unwrap()).await;
         assert!(allowed.unwrap().any(|a| a.ip().is_loopback()));
     }
 }

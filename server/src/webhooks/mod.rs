@@ -1,6 +1,6 @@
 //! Webhook delivery. Every change to a key writes an event to the outbox
 //! (`webhook_deliveries`) in the change's own transaction
-//! (`db::webhooks::enqueue`); a [`worker`] in every `keyhold serve` process
+//! (the store's key changes); a [`worker`] in every `keyhold serve` process
 //! claims due deliveries, signs them ([`sign`]) and POSTs them
 //! ([`deliver`]), retrying failures on a [`backoff`] schedule.
 //!
@@ -16,50 +16,9 @@
 
 pub mod backoff;
 pub mod deliver;
-pub mod payload;
 pub mod sign;
+pub mod tuning;
 pub mod worker;
 
-use std::time::Duration;
-
+pub use tuning::WebhookTuning;
 pub use worker::{Worker, WorkerHandle};
-
-/// Tunables of the webhook worker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookSettings {
-    /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: send to loopback and private
-    /// addresses too (for development and tests).
-    pub allow_private: bool,
-    /// How often an idle worker looks for due deliveries (new ones also
-    /// wake it through a notification).
-    pub poll_interval: Duration,
-    /// How long a claimed delivery stays another worker's; longer than
-    /// `timeout`, so a live worker always records its result first.
-    pub lease: Duration,
-    /// Longest an attempt may take.
-    pub timeout: Duration,
-    /// Waits between attempts; after the last, a delivery has failed.
-    pub schedule: Vec<Duration>,
-    /// Deliveries claimed (and sent concurrently) at once.
-    pub batch: i64,
-    /// How often the worker looks for keys about to expire (and prunes old
-    /// deliveries).
-    pub expiry_scan_interval: Duration,
-    /// How long delivered and failed deliveries are kept.
-    pub retention: Duration,
-}
-
-impl Default for WebhookSettings {
-    fn default() -> Self {
-        Self {
-            allow_private: false,
-            poll_interval: Duration::from_secs(1),
-            lease: Duration::from_secs(60),
-            timeout: Duration::from_secs(10),
-            schedule: backoff::DEFAULT_SCHEDULE.to_vec(),
-            batch: 64,
-            expiry_scan_interval: Duration::from_secs(60),
-            retention: Duration::from_secs(30 * 24 * 3600),
-        }
-    }
-}

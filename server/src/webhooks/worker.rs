@@ -1,16 +1,19 @@
 //! The loop that sends deliveries: claim a batch (each the oldest pending
 //! delivery of its key), send them concurrently, record each outcome.
 
-use super::{backoff, deliver::Sender, WebhookSettings};
-use crate::db::{webhooks::Claimed, PgStore};
+use super::{backoff, deliver::Sender, tuning::WebhookTuning};
+use crate::db::{
+    listen::{Heard, NEW_DELIVERIES},
+    PgStore,
+};
 use app::{
-    domain::{vault::TokenVault, webhook_secret::WebhookSecret},
+    domain::{address::WebhookPolicy, vault::TokenVault, webhook_secret::WebhookSecret},
     error::AppError,
+    store::{Claimed, Outbox, WebhookStore},
 };
 use rand::Rng;
-use sqlx::{postgres::PgListener, PgPool};
 use std::{
-    collections::{hash_map::Entry, HashMap},
+    collections::HashMap,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -26,14 +29,15 @@ use uuid::Uuid;
 pub struct Worker {
     store: PgStore,
     vault: Arc<TokenVault>,
-    settings: Arc<WebhookSettings>,
+    tuning: Arc<WebhookTuning>,
     sender: Sender,
 }
 
 impl Worker {
-    pub fn new(store: PgStore, vault: Arc<TokenVault>, settings: WebhookSettings) -> Self {
-        let sender = Sender::new(settings.allow_private, settings.timeout);
-        Self { store, vault, settings: Arc::new(settings), sender }
+    /// A worker sending where `policy` allows, paced by `tuning`.
+    pub fn new(store: PgStore, vault: Arc<TokenVault>, tuning: WebhookTuning, policy: WebhookPolicy) -> Self {
+        let sender = Sender::new(policy, tuning.timeout);
+        Self { store, vault, tuning: Arc::new(tuning), sender }
     }
 
     /// Runs the loop in the background until the handle is shut down or
@@ -41,7 +45,7 @@ impl Worker {
     pub fn start(self) -> WorkerHandle {
         let stop = Arc::new(Notify::new());
         let wake = Arc::new(Notify::new());
-        let listener = tokio::spawn(listen(self.store.pool().clone(), wake.clone()));
+        let listener = tokio::spawn(listen(self.store.clone(), wake.clone()));
         let task = tokio::spawn(self.run(stop.clone(), wake));
         WorkerHandle { task: Some(task), listener, stop }
     }
@@ -49,20 +53,20 @@ impl Worker {
     async fn run(self, stop: Arc<Notify>, wake: Arc<Notify>) {
         let mut last_scan: Option<Instant> = None;
         loop {
-            if last_scan.is_none_or(|t| t.elapsed() >= self.settings.expiry_scan_interval) {
+            if last_scan.is_none_or(|t| t.elapsed() >= self.tuning.expiry_scan_interval) {
                 last_scan = Some(Instant::now());
                 if let Err(err) = self.scan().await {
                     tracing::warn!(?err, "the scan for expiring keys failed; trying again later");
                 }
             }
             let wait = match self.run_once().await {
-                Ok(0) => self.settings.poll_interval,
+                Ok(0) => self.tuning.poll_interval,
                 // More may be due at once: the rest of a full batch, or the
                 // next event of a key whose earlier one just went out.
                 Ok(_) => Duration::ZERO,
                 Err(err) => {
                     tracing::warn!(?err, "webhook deliveries could not be claimed; trying again shortly");
-                    self.settings.poll_interval.max(Duration::from_secs(1))
+                    self.tuning.poll_interval.max(Duration::from_secs(1))
                 }
             };
             if !wait.is_zero() {
@@ -81,7 +85,7 @@ impl Worker {
     /// Answers with the number of `key.expiring` events queued.
     pub async fn scan(&self) -> Result<usize, AppError> {
         let queued = self.store.enqueue_expiring().await?;
-        self.store.prune_deliveries(self.settings.retention).await?;
+        self.store.prune_deliveries(self.tuning.retention).await?;
         self.store.forget_unused_webhook_secrets().await?;
         Ok(queued)
     }
@@ -89,7 +93,7 @@ impl Worker {
     /// Claims one batch of due deliveries, sends them and records the
     /// outcomes; answers with how many were sent.
     pub async fn run_once(&self) -> Result<usize, AppError> {
-        let claimed = self.store.claim_deliveries(self.settings.batch, self.settings.lease).await?;
+        let claimed = self.store.claim_deliveries(self.tuning.batch, self.tuning.lease).await?;
         if claimed.is_empty() {
             return Ok(0);
         }
@@ -129,7 +133,7 @@ impl Worker {
         let attempt = self.sender.send(&delivery.url, &id, &delivery.payload, secret.bytes()).await;
         if attempt.succeeded() {
             tracing::debug!(delivery = %delivery.id, status = ?attempt.status, "webhook delivered");
-            return self.store.record_delivered(delivery.id, attempt.status.unwrap_or(200)).await;
+            return self.store.record_delivered(&delivery, attempt.status.unwrap_or(200)).await;
         }
         let error = attempt.error.as_deref().unwrap_or("the receiver did not accept the delivery");
         self.failed(&delivery, attempt.status, error).await
@@ -139,62 +143,32 @@ impl Worker {
     /// retries are left.
     async fn failed(&self, delivery: &Claimed, status: Option<u16>, error: &str) -> Result<(), AppError> {
         let attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
-        let retry_in = backoff::next_delay(&self.settings.schedule, attempts, rand::rng().random::<f64>());
+        let retry_in = backoff::next_delay(&self.tuning.schedule, attempts, rand::rng().random::<f64>());
         tracing::info!(delivery = %delivery.id, attempts, ?status, error, ?retry_in, "webhook attempt failed");
-        self.store.record_failure(delivery.id, status, error, retry_in).await
+        self.store.record_failure(delivery, status, error, retry_in).await
     }
 
-    /// The secrets of the claimed deliveries' keys; a key without one yet
-    /// (made before webhooks existed) gets one now.
+    /// The secrets of the claimed deliveries' keys (created for keys that
+    /// have none yet).
     async fn secrets(&self, claimed: &[Claimed]) -> Result<HashMap<Uuid, WebhookSecret>, AppError> {
         let mut ids: Vec<Uuid> = claimed.iter().map(|d| d.key_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut sealed = self.store.sealed_webhook_secrets(&ids).await?;
-        for &id in &ids {
-            if let Entry::Vacant(slot) = sealed.entry(id) {
-                let fresh = WebhookSecret::generate().seal(&self.vault, id);
-                slot.insert(self.store.init_secret(id, &fresh).await?);
-            }
-        }
-        let mut open = HashMap::with_capacity(sealed.len());
-        for (id, s) in sealed {
-            match WebhookSecret::open(&self.vault, &s, id) {
-                Ok(secret) => {
-                    open.insert(id, secret);
-                }
-                Err(err) => {
-                    tracing::error!(key = %id, %err, "cannot open a key's webhook secret; is KEYHOLD_MASTER_KEY the one it was sealed with?")
-                }
-            }
-        }
-        Ok(open)
+        self.store.signing_secrets(&self.vault, &ids).await
     }
 }
-
-/// The channel the outbox's trigger notifies when deliveries are added.
-pub const CHANNEL: &str = "keyhold_webhooks";
 
 /// Wakes the worker whenever deliveries are added (see the trigger in
 /// `migrations/*_webhooks.sql`). Only a shortcut: while it is not connected
 /// the worker still looks every poll interval.
-async fn listen(pool: PgPool, wake: Arc<Notify>) {
-    while !pool.is_closed() {
-        match PgListener::connect_with(&pool).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => {
-                    // Anything added while not listening is due now.
-                    wake.notify_one();
-                    while listener.recv().await.is_ok() {
-                        wake.notify_one();
-                    }
-                }
-                Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
-            },
-            Err(err) => tracing::debug!(%err, "cannot listen for new webhook deliveries"),
-        }
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    }
+async fn listen(store: PgStore, wake: Arc<Notify>) {
+    store
+        .listen(NEW_DELIVERIES, |heard| match heard {
+            // Anything added while not listening is due now.
+            Heard::Listening | Heard::Notification(_) => wake.notify_one(),
+            Heard::Lost(reason) => tracing::debug!(error = reason, "cannot listen for new webhook deliveries"),
+        })
+        .await;
 }
 
 /// The running worker; dropping it stops the loop at once (a delivery in

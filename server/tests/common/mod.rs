@@ -5,9 +5,15 @@
 pub mod http;
 
 use app::{
-    domain::vault::TokenVault,
+    domain::{
+        actor::Actor,
+        key::{Account, ApiKey},
+        operator::Operator,
+        vault::TokenVault,
+    },
     error::AppError,
-    model::{Account, ApiKey},
+    settings::Settings,
+    store::{AccountStore, KeyStore, OperatorStore},
 };
 use axum::{
     body::{Body, Bytes},
@@ -16,7 +22,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, RgbImage};
-use keyhold::{db::PgStore, router, verify::VerifySettings, AppState};
+use keyhold::{db::PgStore, router, verify::VerifyTuning, AppState};
 use leptos::prelude::LeptosOptions;
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
@@ -54,17 +60,19 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// An app with the default settings.
     pub fn new(pool: PgPool) -> Self {
-        Self::with_verify_settings(pool, VerifySettings::default())
+        Self::with(pool, Settings::default(), VerifyTuning::default())
     }
 
-    /// An app whose verification API is tuned by `settings`. Its background
-    /// tasks are not started: see `AppState::start_background_tasks`.
-    pub fn with_verify_settings(pool: PgPool, settings: VerifySettings) -> Self {
+    /// An app with these settings, its verification API tuned by `tuning`.
+    /// Its background tasks are not started: see
+    /// `AppState::start_background_tasks`.
+    pub fn with(pool: PgPool, settings: Settings, tuning: VerifyTuning) -> Self {
         let options = LeptosOptions::builder().output_name("keyhold").build();
         let vault = TokenVault::from_base64(&TokenVault::generate_master_key()).expect("a generated master key is valid");
         let store = PgStore::new(pool.clone());
-        let state = AppState::new(options, store.clone(), vault).with_verify_settings(settings);
+        let state = AppState::new(options, store.clone(), vault, settings).with_verify_tuning(tuning);
         let router = router(state.clone());
         Self { router, pool, store, state, auto_sign_in: true, cookie: Arc::default() }
     }
@@ -74,9 +82,11 @@ impl TestApp {
         Self { auto_sign_in: false, ..Self::new(pool) }
     }
 
-    /// The same app with sign-in and origin rules from `settings`.
-    pub fn with_security(mut self, settings: keyhold::auth::SecuritySettings) -> Self {
-        self.state = self.state.clone().with_security(settings);
+    /// The same app (same database, same master key) with these settings.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        let options = self.state.leptos_options.clone();
+        let vault = (*self.state.services.vault).clone();
+        self.state = AppState::new(options, self.store.clone(), vault, settings).with_verify_tuning(self.state.verifier.tuning());
         self.router = router(self.state.clone());
         self
     }
@@ -121,9 +131,9 @@ impl TestApp {
     }
 
     /// Creates `email` with `password`'s hash unless it exists.
-    pub async fn operator(&self, email: &str, password_hash: &str) -> app::auth::Operator {
+    pub async fn operator(&self, email: &str, password_hash: &str) -> Operator {
         let email = app::domain::operator::Email::parse(email).expect("a valid test email");
-        match self.store.create_operator(&email, password_hash).await {
+        match self.store.create_operator(&Actor::CommandLine, &email, password_hash).await {
             Ok(op) => op,
             Err(_) => {
                 let id: Uuid = sqlx::query_scalar("SELECT id FROM operators WHERE lower(email) = lower($1)")
@@ -131,7 +141,7 @@ impl TestApp {
                     .fetch_one(&self.pool)
                     .await
                     .expect("the operator exists");
-                app::auth::Operator { id, email: email.as_str().to_owned() }
+                Operator { id, email: email.as_str().to_owned() }
             }
         }
     }
@@ -142,7 +152,7 @@ impl TestApp {
     }
 
     /// Signs in as the test operator (created if needed).
-    pub async fn sign_in_as_operator(&self) -> app::auth::Operator {
+    pub async fn sign_in_as_operator(&self) -> Operator {
         let hash = tokio::task::spawn_blocking(Self::operator_password_hash).await.unwrap();
         let operator = self.operator(OPERATOR_EMAIL, &hash).await;
         let reply = self.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
@@ -250,7 +260,7 @@ impl TestApp {
 
     /// The account every fresh database has (created by the migration).
     pub async fn default_account(&self) -> Account {
-        let accounts = self.store.accounts().await.expect("accounts can be listed");
+        let accounts = self.store.list_accounts().await.expect("accounts can be listed");
         accounts.into_iter().find(|a| a.name == "Default").expect("the migration creates a Default account")
     }
 
@@ -263,7 +273,7 @@ impl TestApp {
     }
 
     pub async fn account(&self, name: &str) -> Account {
-        self.store.create_account(name).await.expect("the account can be created")
+        keyhold::cli::create_account(&self.store, name).await.expect("the account can be created")
     }
 
     /// Creates a valid key named `name` for the Default account.
@@ -286,7 +296,6 @@ impl TestApp {
     }
 
     async fn store_keys(&self) -> Vec<ApiKey> {
-        use app::store::KeyStore;
         self.store.list_keys("", 10_000).await.expect("keys can be listed")
     }
 }
@@ -462,7 +471,7 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 // --- the Accounts page's server functions ----------------------------------
 
 impl TestApp {
-    pub async fn list_account_usage(&self) -> Vec<app::model::AccountUsage> {
+    pub async fn list_account_usage(&self) -> Vec<app::domain::account::AccountUsage> {
         self.rpc("list_account_usage", &[]).await.ok()
     }
 

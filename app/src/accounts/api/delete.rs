@@ -1,4 +1,4 @@
-use crate::{error::AppError, model::AccountUsage};
+use crate::{domain::account::AccountUsage, error::AppError};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -6,6 +6,6 @@ use uuid::Uuid;
 /// with the account as it was (`key_count`: the keys that lost it).
 #[server(prefix = "/rpc", endpoint = "delete_account")]
 pub async fn delete_account(id: Uuid) -> Result<AccountUsage, AppError> {
-    use crate::store::{with_status, Services};
-    with_status(async { Services::current()?.store.delete_account(&crate::auth::Actor::current()?, id).await }.await)
+    use crate::services::{current_actor, with_status, Services};
+    with_status(async { Services::current()?.store.delete_account(&current_actor()?, id).await }.await)
 }

@@ -1,13 +1,13 @@
-use crate::{error::AppError, model::AccountUsage};
+use crate::{domain::account::AccountUsage, error::AppError};
 use leptos::prelude::*;
 
 /// Every account with how many keys grant it, by name ignoring case.
 #[server(prefix = "/rpc", endpoint = "list_account_usage")]
 pub async fn list_account_usage() -> Result<Vec<AccountUsage>, AppError> {
-    use crate::store::{with_status, Services};
+    use crate::services::{current_actor, with_status, Services};
     with_status(
         async {
-            crate::auth::Actor::current()?;
+            current_actor()?;
             Services::current()?.store.account_usage().await
         }
         .await,

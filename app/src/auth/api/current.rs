@@ -1,18 +1,9 @@
-use crate::{auth::Operator, error::AppError};
+use crate::{domain::operator::Operator, error::AppError};
 use leptos::prelude::*;
 
 /// The signed-in operator, for the page header.
 #[server(prefix = "/rpc", endpoint = "current_operator")]
 pub async fn current_operator() -> Result<Operator, AppError> {
-    use crate::{auth::Actor, store::with_status};
-    with_status(
-        async {
-            let actor = Actor::current()?;
-            match (actor.operator_id, actor.operator_email) {
-                (Some(id), Some(email)) => Ok(Operator { id, email }),
-                _ => Err(AppError::Unauthorized),
-            }
-        }
-        .await,
-    )
+    use crate::services::{current_actor, with_status};
+    with_status(current_actor().and_then(|actor| actor.signed_in_operator().ok_or(AppError::Unauthorized)))
 }

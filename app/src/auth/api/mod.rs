@@ -11,7 +11,3 @@ pub use current::*;
 pub use sign_in::*;
 pub use sign_out::*;
 pub use status::*;
-
-/// The one message for a wrong email and a wrong password alike, so the
-/// page does not reveal which emails belong to operators.
-pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";

@@ -1,20 +1,28 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The one message for a wrong email and a wrong password alike, so the
+/// page does not reveal which emails belong to operators.
+pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
+
 /// Signs an operator in and sends the browser on to `next` (a path on this
 /// site; anything else goes to the Keys page).
 #[server(prefix = "/rpc", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::WRONG_CREDENTIALS;
     use crate::{
-        auth::{throttle::too_many, Actor, Operator, SESSION_OPERATOR},
-        domain::{operator::safe_next, password},
-        store::{with_status, Services},
+        domain::{
+            actor::Actor,
+            audit::AuditAction,
+            operator::{safe_next, Operator, SESSION_OPERATOR},
+            password,
+            sign_in_throttle::too_many,
+        },
+        services::{client_address, with_status, Services},
     };
     with_status(
         async {
             let services = Services::current()?;
-            let address = Actor::current_address();
+            let address = client_address();
             if email.trim().is_empty() || password.is_empty() {
                 return Err(AppError::invalid("credentials", "Enter your email and password."));
             }
@@ -39,8 +47,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             let operator = match (operator, matched) {
                 (Some(operator), true) => operator,
                 (operator, _) => {
-                    let actor = Actor { operator_id: operator.map(|o| o.id), operator_email: Some(email.trim().to_owned()), address };
-                    services.store.record_session_event(&actor, "operator.sign_in_failed", serde_json::json!({})).await?;
+                    let actor = Actor::SignInAttempt { email: email.trim().to_owned(), operator_id: operator.map(|o| o.id), address };
+                    services.store.record_session_event(&actor, AuditAction::SignInFailed, serde_json::json!({})).await?;
                     return Err(AppError::invalid("credentials", WRONG_CREDENTIALS));
                 }
             };
@@ -51,7 +59,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             // A new id at sign-in, so a session id planted before it is useless.
             session.cycle_id().await.map_err(session_error)?;
             session.insert(SESSION_OPERATOR, &operator).await.map_err(session_error)?;
-            services.store.record_session_event(&Actor::operator(&operator, address), "operator.signed_in", serde_json::json!({})).await?;
+            services.store.record_session_event(&Actor::operator(&operator, address), AuditAction::SignedIn, serde_json::json!({})).await?;
             leptos_axum::redirect(&safe_next(next.as_deref()));
             Ok(())
         }

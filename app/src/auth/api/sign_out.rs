@@ -5,15 +5,15 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::{
-        auth::Actor,
-        store::{with_status, Services},
+        domain::audit::AuditAction,
+        services::{current_actor, with_status, Services},
     };
     with_status(
         async {
             let services = Services::current()?;
-            let actor = Actor::current()?;
+            let actor = current_actor()?;
             let session = leptos_axum::extract::<tower_sessions::Session>().await.map_err(|_| AppError::Internal)?;
-            services.store.record_session_event(&actor, "operator.signed_out", serde_json::json!({})).await?;
+            services.store.record_session_event(&actor, AuditAction::SignedOut, serde_json::json!({})).await?;
             session.flush().await.map_err(|err| {
                 tracing::error!(%err, "session store error");
                 AppError::Internal

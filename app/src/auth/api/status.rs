@@ -5,6 +5,6 @@ use leptos::prelude::*;
 /// the first one when none does.
 #[server(prefix = "/rpc", endpoint = "sign_in_status")]
 pub async fn sign_in_status() -> Result<bool, AppError> {
-    use crate::store::{with_status, Services};
+    use crate::services::{with_status, Services};
     with_status(async { Services::current()?.store.any_operator().await }.await)
 }

@@ -1,13 +1,13 @@
-use crate::{error::AppError, model::Account};
+use crate::{domain::key::Account, error::AppError};
 use leptos::prelude::*;
 
 /// Every account, by name; the key dialogs offer them as checkboxes.
 #[server(prefix = "/rpc", endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
-    use crate::store::{with_status, Services};
+    use crate::services::{current_actor, with_status, Services};
     with_status(
         async {
-            crate::auth::Actor::current()?;
+            current_actor()?;
             Services::current()?.store.list_accounts().await
         }
         .await,

@@ -1,4 +1,4 @@
-use crate::{error::AppError, model::ApiKey};
+use crate::{domain::key::ApiKey, error::AppError};
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -7,18 +7,17 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 pub async fn create_key(data: MultipartData) -> Result<ApiKey, AppError> {
     use super::form::KeyForm;
     use crate::{
-        domain::token::Token,
-        store::{with_status, Services},
+        domain::{key_change::NewKey, token::Token},
+        services::{current_actor, with_status, Services},
     };
     with_status(
         async {
             let services = Services::current()?;
-            let actor = crate::auth::Actor::current()?;
+            let actor = current_actor()?;
             let form = KeyForm::read(data).await?;
-            let (draft, avatar) = form.validate(services.allow_private_webhooks).await?;
-            let token = Token::generate();
-            let sealed = services.vault.seal(&token);
-            services.store.create_key(&actor, &draft, avatar.as_ref(), &sealed).await
+            let (draft, avatar) = form.validate(&services.settings.webhook_policy).await?;
+            let token = services.vault.seal(&Token::generate());
+            services.store.create_key(&actor, &NewKey { draft, avatar, token }).await
         }
         .await,
     )

@@ -1,4 +1,4 @@
-use crate::{error::AppError, webhooks::Delivery};
+use crate::{domain::delivery::Delivery, error::AppError};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -6,8 +6,14 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "list_deliveries")]
 pub async fn list_deliveries(key_id: Uuid) -> Result<Vec<Delivery>, AppError> {
     use crate::{
-        store::{with_status, Services},
-        webhooks::DELIVERIES_LIMIT,
+        domain::delivery::DELIVERIES_LIMIT,
+        services::{current_actor, with_status, Services},
     };
-    with_status(async { Services::current()?.webhooks.deliveries(key_id, DELIVERIES_LIMIT).await }.await)
+    with_status(
+        async {
+            current_actor()?;
+            Services::current()?.store.deliveries(key_id, DELIVERIES_LIMIT).await
+        }
+        .await,
+    )
 }

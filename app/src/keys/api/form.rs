@@ -2,6 +2,7 @@
 
 use crate::{
     domain::{
+        address::WebhookPolicy,
         avatar::{Avatar, MAX_BYTES},
         draft::{field, KeyDraft, KeyInput},
     },
@@ -79,19 +80,12 @@ impl KeyForm {
         Ok((id, version))
     }
 
-    /// Validates every field, collecting all messages.
-    /// Unless `allow_private_webhooks`, a webhook URL that reaches inside
-    /// the server's network is refused here too.
-    pub async fn validate(self, allow_private_webhooks: bool) -> Result<(KeyDraft, Option<Avatar>), AppError> {
+    /// Validates every field, collecting all messages: the key's fields as
+    /// every door validates them ([`KeyDraft::parse`], webhook policy
+    /// included), and the avatar.
+    pub async fn validate(self, policy: &WebhookPolicy) -> Result<(KeyDraft, Option<Avatar>), AppError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let draft = KeyDraft::parse(&self.input).map_err(|e| errors.extend(e)).ok();
-        if let Some(draft) = &draft {
-            if !allow_private_webhooks {
-                if let Err(message) = public_webhook(draft.webhook_url.as_str()).await {
-                    errors.push(FieldError::new(field::WEBHOOK_URL, message));
-                }
-            }
-        }
+        let draft = KeyDraft::parse(&self.input, policy).await.map_err(|e| errors.extend(e)).ok();
         let avatar = if self.avatar_too_large {
             errors.push(FieldError::new(field::AVATAR, "Choose an image of at most 1 MiB."));
             None
@@ -116,31 +110,5 @@ impl KeyForm {
             Some(draft) if errors.is_empty() => Ok((draft, avatar)),
             _ => Err(AppError::Invalid(errors)),
         }
-    }
-}
-
-/// How long a save waits for DNS before accepting a host name unchecked.
-const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Refuses a webhook URL whose host is `localhost`, an internal literal
-/// address, or a name resolving to one. A name that does not resolve (or not
-/// in time) is accepted: DNS may be unreachable from the server right now,
-/// and every delivery checks the addresses again before connecting.
-async fn public_webhook(url: &str) -> Result<(), &'static str> {
-    use crate::domain::address::{is_internal, refuse_host, REFUSAL};
-    let Ok(parsed) = url::Url::parse(url) else { return Ok(()) };
-    if let Some(refusal) = refuse_host(&parsed) {
-        return Err(refusal);
-    }
-    let (Some(url::Host::Domain(host)), Some(port)) = (parsed.host(), parsed.port_or_known_default()) else {
-        return Ok(());
-    };
-    let lookup = tokio::net::lookup_host((host.to_owned(), port));
-    match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
-        Ok(Ok(mut addresses)) => match addresses.any(|a| is_internal(a.ip())) {
-            true => Err(REFUSAL),
-            false => Ok(()),
-        },
-        _ => Ok(()),
     }
 }

@@ -3,6 +3,8 @@
 
 mod accounts;
 mod block;
+#[cfg(feature = "ssr")]
+mod change;
 mod create;
 mod delete;
 mod deliveries;

@@ -1,4 +1,4 @@
-use crate::{error::AppError, model::ApiKey};
+use crate::{domain::key::ApiKey, error::AppError};
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -7,21 +7,24 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 #[server(prefix = "/rpc", endpoint = "modify_key", input = MultipartFormData)]
 pub async fn modify_key(data: MultipartData) -> Result<ApiKey, AppError> {
     use super::form::KeyForm;
-    use crate::store::{with_status, AvatarChange, Services};
+    use crate::{
+        domain::key_change::{AvatarChange, KeyChange, KeyOperation},
+        services::{current_actor, with_status, Services},
+    };
     with_status(
         async {
             let services = Services::current()?;
-            let actor = crate::auth::Actor::current()?;
+            let actor = current_actor()?;
             let form = KeyForm::read(data).await?;
             let (id, version) = form.identity()?;
             let remove = form.remove_avatar;
-            let (draft, avatar) = form.validate(services.allow_private_webhooks).await?;
-            let change = match (avatar, remove) {
+            let (draft, avatar) = form.validate(&services.settings.webhook_policy).await?;
+            let avatar = match (avatar, remove) {
                 (Some(avatar), _) => AvatarChange::Replace(avatar),
                 (None, true) => AvatarChange::Remove,
                 (None, false) => AvatarChange::Keep,
             };
-            services.store.modify_key(&actor, id, version, &draft, &change).await
+            services.store.change_key(&actor, id, &KeyChange::at_version(KeyOperation::Modify { draft, avatar }, version)).await
         }
         .await,
     )

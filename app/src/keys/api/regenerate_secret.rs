@@ -8,16 +8,14 @@ use uuid::Uuid;
 pub async fn regenerate_webhook_secret(key_id: Uuid) -> Result<String, AppError> {
     use crate::{
         domain::webhook_secret::WebhookSecret,
-        store::{with_status, Services},
+        services::{current_actor, with_status, Services},
     };
     with_status(
         async {
             let services = Services::current()?;
+            let actor = current_actor()?;
             let secret = WebhookSecret::generate();
-            services
-                .webhooks
-                .replace_webhook_secret(&crate::auth::Actor::current()?, key_id, &secret.seal(&services.vault, key_id))
-                .await?;
+            services.store.replace_webhook_secret(&actor, key_id, &secret.seal(&services.vault, key_id)).await?;
             Ok(secret.expose())
         }
         .await,

@@ -1,10 +1,10 @@
-use crate::{error::AppError, webhooks::Delivery};
+use crate::{domain::delivery::Delivery, error::AppError};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 /// Queues a copy of a delivery as a new delivery (with a new `webhook-id`).
 #[server(prefix = "/rpc", endpoint = "resend_delivery")]
 pub async fn resend_delivery(delivery_id: Uuid) -> Result<Delivery, AppError> {
-    use crate::store::{with_status, Services};
-    with_status(async { Services::current()?.webhooks.resend_delivery(&crate::auth::Actor::current()?, delivery_id).await }.await)
+    use crate::services::{current_actor, with_status, Services};
+    with_status(async { Services::current()?.store.resend_delivery(&current_actor()?, delivery_id).await }.await)
 }

@@ -7,18 +7,12 @@ use uuid::Uuid;
 #[server(prefix = "/rpc", endpoint = "roll_token")]
 pub async fn roll_token(id: Uuid, grace: String) -> Result<String, AppError> {
     use crate::{
-        domain::{grace::GracePeriod, token::Token},
-        store::{with_status, Services},
+        domain::{grace::GracePeriod, key_change::KeyOperation, token::Token},
+        services::{with_status, Services},
     };
-    with_status(
-        async {
-            let services = Services::current()?;
-            let actor = crate::auth::Actor::current()?;
-            let grace = GracePeriod::parse(&grace).map_err(|m| AppError::invalid("grace", m))?;
-            let token = Token::generate();
-            services.store.roll_token(&actor, id, &services.vault.seal(&token), grace.duration()).await?;
-            Ok(token.expose().to_owned())
-        }
-        .await,
-    )
+    let services = with_status(Services::current())?;
+    let grace = with_status(GracePeriod::parse(&grace).map_err(|m| AppError::invalid("grace", m)))?;
+    let token = Token::generate();
+    super::change::apply(id, KeyOperation::Roll { token: services.vault.seal(&token), grace: grace.duration() }).await?;
+    Ok(token.expose().to_owned())
 }

@@ -7,35 +7,17 @@ use uuid::Uuid;
 /// in the body of this POST, never logged.
 #[server(prefix = "/rpc", endpoint = "webhook_secret")]
 pub async fn webhook_secret(key_id: Uuid) -> Result<String, AppError> {
-    use crate::store::{with_status, Services};
+    use crate::services::{current_actor, with_status, Services};
     with_status(
         async {
             let services = Services::current()?;
-            let actor = crate::auth::Actor::current()?;
-            let secret = current_secret(&services, key_id).await?;
-            services.webhooks.record_secret_copied(&actor, key_id).await?;
+            // Audited (and refused for a key that is gone) before the secret is read.
+            services.store.record_secret_copied(&current_actor()?, key_id).await?;
+            let mut secrets = services.store.signing_secrets(&services.vault, &[key_id]).await?;
+            // Missing only when it does not open with this master key (logged).
+            let secret = secrets.remove(&key_id).ok_or(AppError::Internal)?;
             Ok(secret.expose())
         }
         .await,
     )
-}
-
-/// The key's secret, created (and stored) if it has none yet.
-#[cfg(feature = "ssr")]
-pub async fn current_secret(
-    services: &crate::store::Services,
-    key_id: Uuid,
-) -> Result<crate::domain::webhook_secret::WebhookSecret, AppError> {
-    use crate::domain::webhook_secret::WebhookSecret;
-    let sealed = match services.webhooks.webhook_secret(key_id).await? {
-        Some(sealed) => sealed,
-        None => {
-            let fresh = WebhookSecret::generate().seal(&services.vault, key_id);
-            services.webhooks.init_webhook_secret(key_id, &fresh).await?
-        }
-    };
-    WebhookSecret::open(&services.vault, &sealed, key_id).map_err(|err| {
-        tracing::error!(key = %key_id, %err, "cannot open a stored webhook secret");
-        AppError::Internal
-    })
 }

@@ -2,7 +2,10 @@
 //! answer. Plain Rust: the expiry is compared with the time of each call, so
 //! a cached key expires on time.
 
-use app::model::Account;
+use super::{
+    key::Account,
+    key_status::{self, KeyStatus},
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -29,7 +32,8 @@ pub struct KeyRecord {
 /// - `NO_ACCOUNT`: the key grants no account (its accounts were removed or deleted), so it opens nothing.
 /// - `NOT_FOUND`: the token is well formed but belongs to no key (never issued, or the key was deleted).
 /// - `MALFORMED`: the token's prefix, length, alphabet or checksum is wrong; no database look-up was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     Valid,
@@ -50,21 +54,19 @@ impl Code {
 }
 
 impl KeyRecord {
-    /// The answer at `now`. A blocked key says so even once expired: the
-    /// operator's decision is the more useful thing to report; a key without
-    /// accounts is refused last, as it is the least likely to be deliberate.
+    /// The answer at `now`: the key's status ([`KeyStatus::at`]: blocked
+    /// beats expired), then a key without accounts, refused last as the least
+    /// likely to be deliberate.
     pub fn code_at(&self, now: DateTime<Utc>) -> Code {
         // A previous token past its grace period belongs to no key any more.
-        if self.token_valid_until.is_some_and(|until| until <= now) {
-            Code::NotFound
-        } else if self.blocked {
-            Code::Blocked
-        } else if self.expires_at.is_some_and(|at| at <= now) {
-            Code::Expired
-        } else if self.accounts.is_empty() {
-            Code::NoAccount
-        } else {
-            Code::Valid
+        if key_status::has_expired(self.token_valid_until, now) {
+            return Code::NotFound;
+        }
+        match KeyStatus::at(self.blocked, self.expires_at, now) {
+            KeyStatus::Blocked => Code::Blocked,
+            KeyStatus::Expired => Code::Expired,
+            KeyStatus::Active if self.accounts.is_empty() => Code::NoAccount,
+            KeyStatus::Active => Code::Valid,
         }
     }
 }

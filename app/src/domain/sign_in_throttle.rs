@@ -44,7 +44,7 @@ impl SignInThrottle {
 
 /// "Too many attempts, try again in N seconds" with N rounded up.
 pub fn too_many(wait: Duration) -> String {
-    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let secs = super::wait::whole_seconds(wait);
     let unit = if secs == 1 { "second" } else { "seconds" };
     format!("Too many attempts, try again in {secs} {unit}.")
 }

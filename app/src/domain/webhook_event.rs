@@ -1,19 +1,69 @@
-//! The body of a webhook event: `{"type", "timestamp", "data"}`, where
-//! `data` describes the key as it is after the change (as it was, for
-//! `key.deleted`). Never the token: an `ApiKey` does not hold it.
+//! Webhook events: their types, and the body every receiver gets,
+//! `{"type", "timestamp", "data"}`, where `data` describes the key as it is
+//! after the change (as it was, for `key.deleted`). Never the token: an
+//! `ApiKey` does not hold it.
 
-use app::{model::ApiKey, webhooks::EventType};
+use super::key::ApiKey;
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-/// `active`, `blocked` (wins over expiry) or `expired` at `at`.
-pub fn status(key: &ApiKey, at: DateTime<Utc>) -> &'static str {
-    if key.blocked {
-        "blocked"
-    } else if key.expires_at.is_some_and(|t| t <= at) {
-        "expired"
-    } else {
-        "active"
+/// What happened to a key; the `type` of a webhook event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventType {
+    #[serde(rename = "key.created")]
+    Created,
+    #[serde(rename = "key.modified")]
+    Modified,
+    #[serde(rename = "key.blocked")]
+    Blocked,
+    #[serde(rename = "key.unblocked")]
+    Unblocked,
+    #[serde(rename = "key.deleted")]
+    Deleted,
+    #[serde(rename = "key.rolled")]
+    Rolled,
+    /// 7 days and 1 day before the key's `expires_at`.
+    #[serde(rename = "key.expiring")]
+    Expiring,
+    /// Sent on request from the Deliveries dialog.
+    #[serde(rename = "key.test")]
+    Test,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 8] = [
+        EventType::Created,
+        EventType::Modified,
+        EventType::Blocked,
+        EventType::Unblocked,
+        EventType::Deleted,
+        EventType::Rolled,
+        EventType::Expiring,
+        EventType::Test,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Created => "key.created",
+            EventType::Modified => "key.modified",
+            EventType::Blocked => "key.blocked",
+            EventType::Unblocked => "key.unblocked",
+            EventType::Deleted => "key.deleted",
+            EventType::Rolled => "key.rolled",
+            EventType::Expiring => "key.expiring",
+            EventType::Test => "key.test",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -26,7 +76,7 @@ pub fn event_body(event: EventType, key: &ApiKey, at: DateTime<Utc>, extra: Map<
         "name": key.name,
         "webhook_url": key.webhook_url,
         "accounts": key.accounts.iter().map(|a| json!({ "id": a.id, "name": a.name })).collect::<Vec<_>>(),
-        "status": status(key, at),
+        "status": key.status(at).as_str(),
         "created_at": time(key.created_at),
         "expires_at": key.expires_at.map(time),
     });
@@ -39,7 +89,7 @@ pub fn event_body(event: EventType, key: &ApiKey, at: DateTime<Utc>, extra: Map<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::Account;
+    use crate::domain::key::Account;
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -82,14 +132,26 @@ mod tests {
     }
 
     #[test]
-    fn status_is_blocked_before_expired_before_active() {
+    fn the_status_is_blocked_before_expired_before_active() {
         let mut k = key();
         let before = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap();
+        let status = |k: &ApiKey, at| {
+            serde_json::from_str::<Value>(&event_body(EventType::Modified, k, at, Map::new())).unwrap()["data"]["status"].clone()
+        };
         assert_eq!(status(&k, before), "active");
         assert_eq!(status(&k, after), "expired");
         k.blocked = true;
         assert_eq!(status(&k, after), "blocked");
+    }
+
+    #[test]
+    fn event_types_read_back_from_their_names() {
+        for e in EventType::ALL {
+            assert_eq!(EventType::parse(e.as_str()), Some(e));
+            assert_eq!(serde_json::to_value(e).unwrap(), serde_json::json!(e.as_str()));
+        }
+        assert_eq!(EventType::parse("key.unknown"), None);
     }
 
     #[test]

@@ -1,0 +1,33 @@
+//! The audit log as the Activity page reads it.
+
+use super::audit::{AuditAction, FieldChange};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// Who did it: an operator's email, "command line", or for a failed
+    /// sign-in the email that was tried.
+    pub actor: Option<String>,
+    pub address: Option<String>,
+    pub action: AuditAction,
+    pub key_id: Option<Uuid>,
+    pub key_name: Option<String>,
+    pub account_name: Option<String>,
+    /// What changed, field by field (modify, rename).
+    pub changes: Vec<FieldChange>,
+}
+
+/// A key the audit log mentions (it may be deleted since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityKey {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Lines the Activity page shows at most.
+pub const ACTIVITY_LIMIT: i64 = 500;

@@ -1,0 +1,35 @@
+//! Keys: listed, created, changed ([`KeyChange`]) and their tokens copied.
+
+use crate::{
+    domain::{
+        actor::Actor,
+        avatar::Avatar,
+        key::ApiKey,
+        key_change::{KeyChange, NewKey},
+        vault::SealedToken,
+    },
+    error::AppError,
+};
+use uuid::Uuid;
+
+#[async_trait::async_trait]
+pub trait KeyStore: Send + Sync + 'static {
+    /// Keys whose name contains `search` (ignoring case), newest first.
+    async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError>;
+    /// One key; `NotFound` if it does not exist.
+    async fn key(&self, id: Uuid) -> Result<ApiKey, AppError>;
+    /// The key's uploaded avatar, if it has one.
+    async fn avatar(&self, id: Uuid) -> Result<Option<Avatar>, AppError>;
+    /// Creates a key (audited, `key.created` sent). A name taken in any
+    /// case, or an account that does not exist, is `Invalid` on its field.
+    async fn create_key(&self, actor: &Actor, key: &NewKey) -> Result<ApiKey, AppError>;
+    /// Changes a key in one transaction with its audit row, its webhook
+    /// event and a new version; answers with the key afterwards (for a
+    /// delete, as it was). `NotFound` when the key is gone, `Conflict` when
+    /// it is not at the expected version (or already blocked, or not
+    /// blocked), `Invalid` on a field for a modify that breaks a rule only
+    /// the store can check.
+    async fn change_key(&self, actor: &Actor, id: Uuid, change: &KeyChange) -> Result<ApiKey, AppError>;
+    /// The sealed token for "Copy token"; records the copy in the audit log.
+    async fn copy_token(&self, actor: &Actor, id: Uuid) -> Result<SealedToken, AppError>;
+}
