@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod shutdown;
 pub mod verify;
 pub mod webhooks;
 

@@ -185,6 +185,30 @@ impl PgStore {
         Ok(())
     }
 
+    /// Ends the leases of these claims (`(id, attempts)` as claimed; a claim
+    /// another worker made since, with more attempts, is left alone), so any
+    /// worker may send them at once. `attempted`: the attempt was cut short
+    /// and still counts (the receiver may have seen it); otherwise it never
+    /// started and is not counted.
+    pub async fn release_deliveries(&self, claims: &[(Uuid, i32)], attempted: bool) -> Result<(), AppError> {
+        let (ids, attempts): (Vec<Uuid>, Vec<i32>) = claims.iter().copied().unzip();
+        sqlx::query(
+            "UPDATE webhook_deliveries d
+             SET locked_until = NULL, updated_at = now(),
+                 attempts = CASE WHEN $3 THEN d.attempts ELSE d.attempts - 1 END,
+                 last_error = CASE WHEN $3 THEN 'cut short: the server shut down during the attempt' ELSE d.last_error END
+             FROM unnest($1::uuid[], $2::int4[]) AS c(id, attempts)
+             WHERE d.id = c.id AND d.attempts = c.attempts AND d.state = 'pending'",
+        )
+        .bind(&ids)
+        .bind(&attempts)
+        .bind(attempted)
+        .execute(&self.pool)
+        .await
+        .map_err(internal)?;
+        Ok(())
+    }
+
     /// The sealed secrets of these keys, by key id (keys without one are
     /// missing from the map).
     pub async fn sealed_webhook_secrets(&self, key_ids: &[Uuid]) -> Result<HashMap<Uuid, SealedBytes>, AppError> {
