@@ -3,17 +3,9 @@
 
 mod common;
 
-use app::{
-    auth::Actor,
-    domain::{
-        draft::{KeyDraft, KeyInput},
-        token::Token,
-        vault::TokenVault,
-    },
-    store::KeyStore,
-};
-use common::serve::{database_url, read_all, Serve};
-use keyhold::{db::PgStore, shutdown::HTTP_GRACE};
+use app::domain::vault::TokenVault;
+use common::serve::{database_url, key_for_servers, read_all, Serve};
+use keyhold::shutdown::HTTP_GRACE;
 use sqlx::PgPool;
 use std::time::Duration;
 use tokio::{
@@ -53,18 +45,7 @@ async fn until_connections_are_refused(server: &Serve) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sigterm_finishes_the_request_in_flight_refuses_new_connections_and_exits_0(pool: PgPool) {
-    let master = TokenVault::generate_master_key();
-    let vault = TokenVault::from_base64(&master).unwrap();
-    let store = PgStore::new(pool.clone());
-    let account = store.accounts().await.unwrap().remove(0);
-    let input = KeyInput {
-        name: "In flight".into(),
-        webhook_url: "http://127.0.0.1:9/nobody-listens".into(),
-        accounts: vec![account.id.to_string()],
-        expires: String::new(),
-    };
-    let token = Token::generate();
-    let key = store.create_key(&Actor::command_line(), &KeyDraft::parse(&input).unwrap(), None, &vault.seal(&token)).await.unwrap();
+    let (master, key, token) = key_for_servers(&pool, "http://127.0.0.1:9/nobody-listens").await;
     let mut server = Serve::start(&database_url(&pool).await, &master).await;
     server.wait_until_serving().await;
 

@@ -5,14 +5,8 @@
 mod common;
 
 use app::{
-    domain::{
-        draft::{KeyDraft, KeyInput},
-        token::Token,
-        vault::TokenVault,
-        webhook_secret::WebhookSecret,
-    },
+    domain::webhook_secret::WebhookSecret,
     model::ApiKey,
-    store::KeyStore,
     webhooks::{store::WebhookStore, Delivery, DeliveryState},
 };
 use axum::{
@@ -25,7 +19,7 @@ use axum::{
 use base64::{engine::general_purpose::STANDARD, Engine};
 use common::{
     http::Server,
-    serve::{database_url, Serve},
+    serve::{database_url, key_for_servers, Serve},
     Multipart, TestApp,
 };
 use hmac::{Hmac, KeyInit, Mac};
@@ -653,29 +647,24 @@ async fn a_handed_back_claim_is_due_at_once_and_a_newer_claim_of_another_worker_
     assert_eq!(row(pool.clone()).await, (3, true), "the newer claim keeps its lease");
 }
 
-/// A master key for `keyhold serve` processes, and a key made under it
-/// whose webhook goes to `webhook_url` (its `key.created` is pending).
-async fn key_for_servers(pool: &PgPool, webhook_url: &str) -> (String, ApiKey) {
-    let master = TokenVault::generate_master_key();
-    let vault = TokenVault::from_base64(&master).unwrap();
-    let store = PgStore::new(pool.clone());
-    let account = store.accounts().await.unwrap().remove(0);
-    let input = KeyInput {
-        name: "Survivor".into(),
-        webhook_url: webhook_url.into(),
-        accounts: vec![account.id.to_string()],
-        expires: String::new(),
-    };
-    let draft = KeyDraft::parse(&input).unwrap();
-    let key = store.create_key(&app::auth::Actor::command_line(), &draft, None, &vault.seal(&Token::generate())).await.unwrap();
-    (master, key)
+/// Starts another `keyhold serve` on the database, waits until it has
+/// delivered the (one) event, and checks the receiver got it twice under
+/// one `webhook-id`: the cut-short attempt and this one.
+async fn another_server_delivers_it_again(pool: &PgPool, url: &str, master: &str, receiver: &Receiver, deadline: Duration) {
+    let second = Serve::start(url, master).await;
+    eventually!(deadline, "another server delivers the event", count_in_state(pool, "delivered").await == 1);
+    second.kill().await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].id, received[1].id, "the same delivery, so the receiver can drop the duplicate");
+    assert_eq!(received[1].event_type(), "key.created");
 }
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: PgPool) {
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Hold]);
-    let (master, key) = key_for_servers(&pool, &receiver.url()).await;
+    let (master, key, _) = key_for_servers(&pool, &receiver.url()).await;
     let url = database_url(&pool).await;
 
     let first = Serve::start(&url, &master).await;
@@ -692,20 +681,14 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     // The lease (60 s) would run out by itself; end it now rather than wait.
     sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
 
-    let second = Serve::start(&url, &master).await;
-    eventually!(Duration::from_secs(60), "the restarted server delivers the event", count_in_state(&pool, "delivered").await == 1);
-    second.kill().await;
-    let received = receiver.received();
-    assert_eq!(received.len(), 2);
-    assert_eq!(received[0].id, received[1].id, "the same delivery, so the receiver can drop the duplicate");
-    assert_eq!(received[1].event_type(), "key.created");
+    another_server_delivers_it_again(&pool, &url, &master, &receiver, Duration::from_secs(60)).await;
 }
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_server_stopped_with_sigterm_mid_delivery_hands_the_delivery_back_for_another_to_send(pool: PgPool) {
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Hold]);
-    let (master, key) = key_for_servers(&pool, &receiver.url()).await;
+    let (master, key, _) = key_for_servers(&pool, &receiver.url()).await;
     let url = database_url(&pool).await;
 
     let mut first = Serve::start(&url, &master).await;
@@ -724,12 +707,7 @@ async fn a_server_stopped_with_sigterm_mid_delivery_hands_the_delivery_back_for_
     assert!(error.as_deref().is_some_and(|e| e.contains("shut down")), "{error:?}");
 
     // Due at once: no waiting for the 60 s lease.
-    let second = Serve::start(&url, &master).await;
-    eventually!(Duration::from_secs(45), "another server delivers the event", count_in_state(&pool, "delivered").await == 1);
-    second.kill().await;
-    let received = receiver.received();
-    assert_eq!(received.len(), 2);
-    assert_eq!(received[0].id, received[1].id, "the same delivery, so the receiver can drop the duplicate");
+    another_server_delivers_it_again(&pool, &url, &master, &receiver, Duration::from_secs(45)).await;
 }
 
 // --- benchmark ----------------------------------------------------------------------

@@ -1,6 +1,17 @@
 //! `keyhold serve` as a child process on a test's own database, stopped
 //! the way systemd and Kubernetes stop it (SIGTERM) or killed outright.
 
+use app::{
+    auth::Actor,
+    domain::{
+        draft::{KeyDraft, KeyInput},
+        token::Token,
+        vault::TokenVault,
+    },
+    model::ApiKey,
+    store::KeyStore,
+};
+use keyhold::db::PgStore;
 use sqlx::PgPool;
 use std::{net::SocketAddr, process::ExitStatus, time::Duration};
 use tokio::{io::AsyncWriteExt, net::TcpStream, process::Child};
@@ -82,4 +93,22 @@ pub async fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for #[sqlx::test]");
     let (server, _) = base.rsplit_once('/').expect("DATABASE_URL ends with a database name");
     format!("{server}/{name}")
+}
+
+/// A master key for `keyhold serve` processes, and a key made under it
+/// (granting Default) whose webhook goes to `webhook_url`, with its token.
+pub async fn key_for_servers(pool: &PgPool, webhook_url: &str) -> (String, ApiKey, Token) {
+    let master = TokenVault::generate_master_key();
+    let vault = TokenVault::from_base64(&master).unwrap();
+    let store = PgStore::new(pool.clone());
+    let account = store.accounts().await.unwrap().remove(0);
+    let input = KeyInput {
+        name: "Survivor".into(),
+        webhook_url: webhook_url.into(),
+        accounts: vec![account.id.to_string()],
+        expires: String::new(),
+    };
+    let token = Token::generate();
+    let key = store.create_key(&Actor::command_line(), &KeyDraft::parse(&input).unwrap(), None, &vault.seal(&token)).await.unwrap();
+    (master, key, token)
 }
