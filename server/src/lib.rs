@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod rpc;
+pub mod shutdown;
 pub mod state;
 pub mod verify;
 pub mod webhooks;

@@ -5,10 +5,10 @@ use app::settings::Settings;
 use clap::{Parser, Subcommand};
 use keyhold::{
     cli::{self, AccountCommand, KeyCommand, OperatorCommand},
-    db, router, AppState,
+    db, router, shutdown, AppState,
 };
 use secrecy::ExposeSecret;
-use std::{net::SocketAddr, process::ExitCode};
+use std::{future::IntoFuture, net::SocketAddr, process::ExitCode};
 
 #[derive(Parser)]
 #[command(name = "keyhold", about = "Self-hosted API key manager", version)]
@@ -111,12 +111,29 @@ async fn serve(settings: Settings, store: db::PgStore) -> Result<(), String> {
         println!("No operator exists yet. Create the first one, then sign in with it:");
         println!("    keyhold operator create --email you@example.com    (asks for a password of 12+ characters)");
     }
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
-    webhook_worker.shutdown(std::time::Duration::from_secs(5)).await;
+    // Signals are caught from here on: a SIGTERM during start-up would
+    // otherwise kill the process without any of the steps below.
+    let stopping = shutdown::Stopping::on_signals().map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stopping.clone().wait())
+        .into_future();
+    // New connections are refused at once; the webhook worker stops beside
+    // the requests that finish.
+    let http = async {
+        tokio::select! {
+            served = server => served.map_err(|e| format!("server error: {e}")),
+            () = stopping.clone().wait_then(shutdown::HTTP_GRACE) => {
+                tracing::warn!("requests still in flight {} s after the signal were cut off", shutdown::HTTP_GRACE.as_secs());
+                Ok(())
+            }
+        }
+    };
+    let webhooks = async {
+        stopping.clone().wait().await;
+        webhook_worker.shutdown(shutdown::WEBHOOK_GRACE).await;
+    };
+    let (served, ()) = tokio::join!(http, webhooks);
+    // After the last request: the uses it recorded are written too.
     background.shutdown().await;
-    served.map_err(|e| format!("server error: {e}"))
+    served
 }

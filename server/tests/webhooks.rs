@@ -9,15 +9,11 @@ use app::{
         actor::Actor,
         address::WebhookPolicy,
         delivery::{Delivery, DeliveryState},
-        draft::{KeyDraft, KeyInput},
         key::ApiKey,
-        key_change::NewKey,
-        token::Token,
-        vault::TokenVault,
         webhook_secret::WebhookSecret,
     },
     settings::Settings,
-    store::{AccountStore, KeyStore, WebhookStore},
+    store::{Outbox, WebhookStore},
 };
 use axum::{
     body::Bytes,
@@ -27,7 +23,11 @@ use axum::{
     Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
-use common::{http::Server, Multipart, TestApp};
+use common::{
+    http::Server,
+    serve::{database_url, key_for_servers, Serve},
+    Multipart, TestApp,
+};
 use hmac::{Hmac, KeyInit, Mac};
 use keyhold::{
     db::PgStore,
@@ -618,56 +618,58 @@ async fn webhook_functions_on_a_missing_key_or_delivery_say_so(pool: PgPool) {
 
 // --- a real server killed mid-delivery -------------------------------------------
 
-/// `keyhold serve` as a child process on the test's database.
-struct Serve {
-    child: tokio::process::Child,
+#[sqlx::test(migrations = "./migrations")]
+async fn a_handed_back_claim_is_due_at_once_and_a_newer_claim_of_another_worker_is_left_alone(pool: PgPool) {
+    let app = test_app(pool.clone());
+    let receiver = Receiver::start().await;
+    let key = key_to(&app, "Handed back", &receiver.url()).await;
+    let lease = Duration::from_secs(60);
+    let row = |pool: PgPool| async move {
+        sqlx::query_as::<_, (i32, bool)>("SELECT attempts, locked_until IS NOT NULL FROM webhook_deliveries WHERE key_id = $1")
+            .bind(key.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+
+    // Claimed, never sent: the claim is undone, attempt included.
+    let claimed = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    app.store.release_deliveries(&[(claimed[0].id, claimed[0].attempts)], false).await.unwrap();
+    assert_eq!(row(pool.clone()).await, (0, false));
+
+    // Cut short mid-attempt: the attempt counts.
+    let claimed = app.store.claim_deliveries(10, lease).await.unwrap();
+    app.store.release_deliveries(&[(claimed[0].id, claimed[0].attempts)], true).await.unwrap();
+    assert_eq!(row(pool.clone()).await, (1, false));
+
+    // A worker whose lease ran out releases nothing once another claimed it.
+    let stale = app.store.claim_deliveries(10, lease).await.unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
+    let newer = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(newer.len(), 1);
+    app.store.release_deliveries(&[(stale[0].id, stale[0].attempts)], false).await.unwrap();
+    assert_eq!(row(pool.clone()).await, (3, true), "the newer claim keeps its lease");
 }
 
-impl Serve {
-    async fn start(database_url: &str, master_key: &str) -> Self {
-        let port = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keyhold"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_OUTPUT_NAME", "keyhold")
-            .env("LEPTOS_SITE_ROOT", "target/site")
-            .env("KEYHOLD_MASTER_KEY", master_key)
-            .env("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS", "true")
-            .env("RUST_LOG", "keyhold=warn")
-            .current_dir(std::env::temp_dir())
-            .kill_on_drop(true)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("the keyhold binary starts");
-        Self { child }
-    }
-
-    /// SIGKILL: no shutdown, no chance to record anything.
-    async fn kill(mut self) {
-        self.child.kill().await.unwrap();
-    }
-}
-
-async fn database_url(pool: &PgPool) -> String {
-    let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for #[sqlx::test]");
-    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL ends with a database name");
-    format!("{server}/{name}")
+/// Starts another `keyhold serve` on the database, waits until it has
+/// delivered the (one) event, and checks the receiver got it twice under
+/// one `webhook-id`: the cut-short attempt and this one.
+async fn another_server_delivers_it_again(pool: &PgPool, url: &str, master: &str, receiver: &Receiver, deadline: Duration) {
+    let second = Serve::start(url, master).await;
+    eventually!(deadline, "another server delivers the event", count_in_state(pool, "delivered").await == 1);
+    second.kill().await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].id, received[1].id, "the same delivery, so the receiver can drop the duplicate");
+    assert_eq!(received[1].event_type(), "key.created");
 }
 
 #[sqlx::test(migrations = "./migrations")]
 async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: PgPool) {
     let receiver = Receiver::start().await;
     receiver.answer(&[Answer::Hold]);
-    let master = TokenVault::generate_master_key();
-    let vault = TokenVault::from_base64(&master).unwrap();
-    let store = PgStore::new(pool.clone());
-    let account = store.list_accounts().await.unwrap().remove(0);
-    let input =
-        KeyInput { name: "Survivor".into(), webhook_url: receiver.url(), accounts: vec![account.id.to_string()], expires: String::new() };
-    let draft = KeyDraft::parse(&input, &WebhookPolicy::ALLOW_PRIVATE).await.unwrap();
-    let key = store.create_key(&Actor::CommandLine, &NewKey { draft, avatar: None, token: vault.seal(&Token::generate()) }).await.unwrap();
+    let (master, key, _) = key_for_servers(&pool, &receiver.url()).await;
     let url = database_url(&pool).await;
 
     let first = Serve::start(&url, &master).await;
@@ -684,13 +686,33 @@ async fn a_server_killed_mid_delivery_delivers_the_event_after_a_restart(pool: P
     // The lease (60 s) would run out by itself; end it now rather than wait.
     sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
 
-    let second = Serve::start(&url, &master).await;
-    eventually!(Duration::from_secs(60), "the restarted server delivers the event", count_in_state(&pool, "delivered").await == 1);
-    second.kill().await;
-    let received = receiver.received();
-    assert_eq!(received.len(), 2);
-    assert_eq!(received[0].id, received[1].id, "the same delivery, so the receiver can drop the duplicate");
-    assert_eq!(received[1].event_type(), "key.created");
+    another_server_delivers_it_again(&pool, &url, &master, &receiver, Duration::from_secs(60)).await;
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_server_stopped_with_sigterm_mid_delivery_hands_the_delivery_back_for_another_to_send(pool: PgPool) {
+    let receiver = Receiver::start().await;
+    receiver.answer(&[Answer::Hold]);
+    let (master, key, _) = key_for_servers(&pool, &receiver.url()).await;
+    let url = database_url(&pool).await;
+
+    let mut first = Serve::start(&url, &master).await;
+    eventually!(Duration::from_secs(60), "the first server sends the event", !receiver.received().is_empty());
+    first.terminate();
+    let status = first.exit_status(Duration::from_secs(60)).await;
+    assert!(status.success(), "keyhold exits 0 after SIGTERM, got {status}");
+
+    let (state, attempts, leased, error): (String, i32, bool, Option<String>) =
+        sqlx::query_as("SELECT state, attempts, locked_until IS NOT NULL, last_error FROM webhook_deliveries WHERE key_id = $1")
+            .bind(key.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), attempts, leased), ("pending", 1, false), "the attempt counts, and the lease was handed back");
+    assert!(error.as_deref().is_some_and(|e| e.contains("shut down")), "{error:?}");
+
+    // Due at once: no waiting for the 60 s lease.
+    another_server_delivers_it_again(&pool, &url, &master, &receiver, Duration::from_secs(45)).await;
 }
 
 // --- benchmark ----------------------------------------------------------------------

@@ -36,6 +36,12 @@ pub trait Outbox: Send + Sync + 'static {
         error: &str,
         retry_in: Option<Duration>,
     ) -> Result<(), AppError>;
+    /// Ends the leases of these claims (`(id, attempts)` as claimed; a claim
+    /// another worker made since, with more attempts, is left alone), so any
+    /// worker may send them at once. `attempted`: the attempt was cut short
+    /// and still counts (the receiver may have seen it); otherwise it never
+    /// started and is not counted.
+    async fn release_deliveries(&self, claims: &[(Uuid, i32)], attempted: bool) -> Result<(), AppError>;
     /// Queues `key.expiring` for keys that entered the 7-day or 1-day window
     /// before their expiry, once per threshold and expiry date; answers with
     /// the number of events queued.

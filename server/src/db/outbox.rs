@@ -180,6 +180,25 @@ impl Outbox for PgStore {
         Ok(())
     }
 
+    async fn release_deliveries(&self, claims: &[(Uuid, i32)], attempted: bool) -> Result<(), AppError> {
+        let (ids, attempts): (Vec<Uuid>, Vec<i32>) = claims.iter().copied().unzip();
+        sqlx::query(
+            "UPDATE webhook_deliveries d
+             SET locked_until = NULL, updated_at = now(),
+                 attempts = CASE WHEN $3 THEN d.attempts ELSE d.attempts - 1 END,
+                 last_error = CASE WHEN $3 THEN 'cut short: the server shut down during the attempt' ELSE d.last_error END
+             FROM unnest($1::uuid[], $2::int4[]) AS c(id, attempts)
+             WHERE d.id = c.id AND d.attempts = c.attempts AND d.state = 'pending'",
+        )
+        .bind(&ids)
+        .bind(&attempts)
+        .bind(attempted)
+        .execute(&self.pool)
+        .await
+        .map_err(internal)?;
+        Ok(())
+    }
+
     async fn enqueue_expiring(&self) -> Result<usize, AppError> {
         let due = sqlx::query_as::<_, (Uuid, Vec<i32>)>(
             "SELECT k.id, array_agg(t.days ORDER BY t.days)

@@ -18,7 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 use tokio::{
-    sync::Notify,
+    sync::{watch, Notify},
     task::{JoinHandle, JoinSet},
 };
 use uuid::Uuid;
@@ -43,23 +43,23 @@ impl Worker {
     /// Runs the loop in the background until the handle is shut down or
     /// dropped.
     pub fn start(self) -> WorkerHandle {
-        let stop = Arc::new(Notify::new());
+        let (stop, stop_rx) = watch::channel(None);
         let wake = Arc::new(Notify::new());
         let listener = tokio::spawn(listen(self.store.clone(), wake.clone()));
-        let task = tokio::spawn(self.run(stop.clone(), wake));
+        let task = tokio::spawn(self.run(stop_rx, wake));
         WorkerHandle { task: Some(task), listener, stop }
     }
 
-    async fn run(self, stop: Arc<Notify>, wake: Arc<Notify>) {
+    async fn run(self, mut stop: StopAt, wake: Arc<Notify>) {
         let mut last_scan: Option<Instant> = None;
-        loop {
+        while stop.borrow().is_none() {
             if last_scan.is_none_or(|t| t.elapsed() >= self.tuning.expiry_scan_interval) {
                 last_scan = Some(Instant::now());
                 if let Err(err) = self.scan().await {
                     tracing::warn!(?err, "the scan for expiring keys failed; trying again later");
                 }
             }
-            let wait = match self.run_once().await {
+            let wait = match self.run_batch(Some(&mut stop)).await {
                 Ok(0) => self.tuning.poll_interval,
                 // More may be due at once: the rest of a full batch, or the
                 // next event of a key whose earlier one just went out.
@@ -69,11 +69,11 @@ impl Worker {
                     self.tuning.poll_interval.max(Duration::from_secs(1))
                 }
             };
-            if !wait.is_zero() {
+            if !wait.is_zero() && stop.borrow().is_none() {
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     _ = wake.notified() => {}
-                    _ = stop.notified() => break,
+                    changed = stop.changed() => if changed.is_err() { break },
                 }
             }
         }
@@ -93,15 +93,31 @@ impl Worker {
     /// Claims one batch of due deliveries, sends them and records the
     /// outcomes; answers with how many were sent.
     pub async fn run_once(&self) -> Result<usize, AppError> {
+        self.run_batch(None).await
+    }
+
+    /// [`Worker::run_once`], stopping early when `stop` asks: a batch claimed
+    /// after the request is handed back unsent, and attempts still running
+    /// at its deadline are cut short and handed back, so that another server
+    /// sends them at once instead of after the lease.
+    async fn run_batch(&self, mut stop: Option<&mut StopAt>) -> Result<usize, AppError> {
         let claimed = self.store.claim_deliveries(self.tuning.batch, self.tuning.lease).await?;
         if claimed.is_empty() {
             return Ok(0);
         }
+        if stop.as_ref().is_some_and(|s| s.borrow().is_some()) {
+            let unsent: Vec<_> = claimed.iter().map(|d| (d.id, d.attempts)).collect();
+            self.store.release_deliveries(&unsent, false).await?;
+            return Ok(0);
+        }
         let secrets = self.secrets(&claimed).await?;
         let mut sends = JoinSet::new();
+        // Which delivery (and claim) each send task is working on.
+        let mut in_flight = HashMap::with_capacity(claimed.len());
         for delivery in claimed {
             let worker = self.clone();
-            match secrets.get(&delivery.key_id).cloned() {
+            let claim = (delivery.id, delivery.attempts);
+            let task = match secrets.get(&delivery.key_id).cloned() {
                 Some(secret) => sends.spawn(async move { worker.deliver(delivery, secret).await }),
                 // Never sent unsigned; the reason was logged.
                 None => sends.spawn(async move {
@@ -114,16 +130,51 @@ impl Worker {
                         .await
                 }),
             };
+            in_flight.insert(task.id(), claim);
         }
+        let cut_off = async {
+            match stop.as_deref_mut() {
+                Some(stop) => cut_off(stop).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(cut_off);
         let mut sent = 0;
-        while let Some(outcome) = sends.join_next().await {
+        let mut cut = false;
+        loop {
+            let outcome = tokio::select! {
+                outcome = sends.join_next_with_id() => outcome,
+                () = &mut cut_off, if !cut => {
+                    cut = true;
+                    sends.abort_all();
+                    continue;
+                }
+            };
+            let Some(outcome) = outcome else { break };
             match outcome {
-                Ok(Ok(())) => sent += 1,
-                Ok(Err(err)) => {
+                Ok((task, Ok(()))) => {
+                    in_flight.remove(&task);
+                    sent += 1;
+                }
+                Ok((task, Err(err))) => {
+                    in_flight.remove(&task);
                     tracing::warn!(?err, "a webhook outcome could not be recorded; the delivery is retried when its lease ends")
                 }
-                Err(err) => tracing::error!(%err, "a webhook delivery task failed"),
+                // Cut short: still in `in_flight`, handed back below.
+                Err(err) if err.is_cancelled() => {}
+                Err(err) => {
+                    in_flight.remove(&err.id());
+                    tracing::error!(%err, "a webhook delivery task failed")
+                }
             }
+        }
+        if !in_flight.is_empty() {
+            let cut: Vec<_> = in_flight.into_values().collect();
+            tracing::warn!(
+                deliveries = cut.len(),
+                "shutting down: webhook attempts still waiting for their receivers were cut short and handed back"
+            );
+            self.store.release_deliveries(&cut, true).await?;
         }
         Ok(sent)
     }
@@ -171,6 +222,26 @@ async fn listen(store: PgStore, wake: Arc<Notify>) {
         .await;
 }
 
+/// What [`WorkerHandle::shutdown`] tells the loop: claim nothing more, and
+/// cut attempts still in flight short at this instant.
+type StopAt = watch::Receiver<Option<tokio::time::Instant>>;
+
+/// Resolves once a stop was asked for and its deadline has passed (at once
+/// when the handle is gone).
+async fn cut_off(stop: &mut StopAt) {
+    let deadline = match stop.wait_for(Option::is_some).await {
+        Ok(deadline) => *deadline,
+        Err(_) => None,
+    };
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline).await;
+    }
+}
+
+/// Longest a shutdown waits, after its grace, for the worker to hand back
+/// what it cut short (one database write).
+const HAND_BACK_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The running worker; dropping it stops the loop at once (a delivery in
 /// flight is sent again when its lease ends).
 #[derive(Debug)]
@@ -178,18 +249,21 @@ async fn listen(store: PgStore, wake: Arc<Notify>) {
 pub struct WorkerHandle {
     task: Option<JoinHandle<()>>,
     listener: JoinHandle<()>,
-    stop: Arc<Notify>,
+    stop: watch::Sender<Option<tokio::time::Instant>>,
 }
 
 impl WorkerHandle {
-    /// Lets the current batch finish (for at most `grace`), then stops.
+    /// Claims nothing more and lets the attempts in flight finish for at
+    /// most `grace`; those still waiting for their receivers then are cut
+    /// short and handed back (their lease ended, so any server sends them
+    /// again at once, with the same `webhook-id`).
     pub async fn shutdown(mut self, grace: Duration) {
-        self.stop.notify_one();
+        let _ = self.stop.send(Some(tokio::time::Instant::now() + grace));
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(grace, task).await.is_err() {
+            if tokio::time::timeout(grace + HAND_BACK_TIMEOUT, task).await.is_err() {
                 abort.abort();
-                tracing::warn!("webhook deliveries in flight were cut short; they are sent again when their lease ends");
+                tracing::warn!("the webhook worker did not stop in time; deliveries it held are sent again when their lease ends");
             }
         }
     }
