@@ -40,6 +40,9 @@ pub enum AppError {
     /// Too many attempts in a short time; the message says when to retry.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request was larger than Keyhold accepts there.
+    #[error("{0}")]
+    TooLarge(String),
     /// Details are in the server log, never sent to the client.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -87,6 +90,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Unauthorized => 401,
             AppError::TooManyRequests(_) => 429,
+            AppError::TooLarge(_) => 413,
             AppError::Forbidden(_) => 403,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,

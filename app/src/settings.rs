@@ -11,7 +11,8 @@
 //! never prints.
 
 use crate::domain::{
-    address::WebhookPolicy,
+    address::{PortPolicy, WebhookPolicy},
+    client_address::TrustedProxies,
     vault::{TokenVault, VaultError},
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -28,10 +29,14 @@ pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_MASTER_KEY_FILE: &str = ".keyhold/master.key";
 /// Verifications per second per client address.
 pub const DEFAULT_VERIFY_RATE_LIMIT: NonZeroU32 = NonZeroU32::new(100).expect("100 is not zero");
-/// Sign-in attempts a minute per client address and per email.
+/// Sign-in attempts a minute per client address.
 pub const DEFAULT_SIGN_IN_LIMIT: NonZeroU32 = NonZeroU32::new(10).expect("10 is not zero");
+/// Sign-in attempts an hour per account (email).
+pub const DEFAULT_SIGN_IN_ACCOUNT_LIMIT: NonZeroU32 = NonZeroU32::new(30).expect("30 is not zero");
 /// A session ends after this long without a request.
-pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(12 * 60 * 60);
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+/// A session ends this long after sign-in, however busy.
+pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(12 * 60 * 60);
 
 /// Where the master key comes from.
 #[derive(Debug, Clone)]
@@ -59,14 +64,22 @@ pub struct Settings {
     pub master_key: MasterKey,
     /// `KEYHOLD_VERIFY_RATE_LIMIT`: verifications per second per client address.
     pub verify_rate_limit: NonZeroU32,
-    /// `KEYHOLD_SIGN_IN_LIMIT`: sign-in attempts a minute per client address
-    /// and per email.
+    /// `KEYHOLD_SIGN_IN_LIMIT`: sign-in attempts a minute per client address.
     pub sign_in_limit: NonZeroU32,
-    /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS`: where webhooks may be sent, checked
-    /// when a URL is saved and when each delivery is sent.
+    /// `KEYHOLD_SIGN_IN_ACCOUNT_LIMIT`: sign-in attempts an hour per account
+    /// (beside the back-off after repeated failures).
+    pub sign_in_account_limit: NonZeroU32,
+    /// `KEYHOLD_TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For`
+    /// names the client (for the rate limits and the audit log).
+    pub trusted_proxies: TrustedProxies,
+    /// `KEYHOLD_ALLOW_PRIVATE_WEBHOOKS` and `KEYHOLD_WEBHOOK_PORTS`: where
+    /// webhooks may be sent, checked when a URL is saved and when each
+    /// delivery is sent.
     pub webhook_policy: WebhookPolicy,
-    /// A session ends after this long without a request.
+    /// `KEYHOLD_SESSION_IDLE`: a session ends after this long without a request.
     pub session_idle: Duration,
+    /// `KEYHOLD_SESSION_MAX_AGE`: a session ends this long after sign-in.
+    pub session_max_age: Duration,
 }
 
 impl Default for Settings {
@@ -79,8 +92,11 @@ impl Default for Settings {
             master_key: MasterKey::File(DEFAULT_MASTER_KEY_FILE.into()),
             verify_rate_limit: DEFAULT_VERIFY_RATE_LIMIT,
             sign_in_limit: DEFAULT_SIGN_IN_LIMIT,
+            sign_in_account_limit: DEFAULT_SIGN_IN_ACCOUNT_LIMIT,
+            trusted_proxies: TrustedProxies::default(),
             webhook_policy: WebhookPolicy::STRICT,
             session_idle: DEFAULT_SESSION_IDLE,
+            session_max_age: DEFAULT_SESSION_MAX_AGE,
         }
     }
 }
@@ -91,6 +107,8 @@ impl Default for Settings {
 pub enum SettingsError {
     #[error("{name} must be {expected} (got “{got}”)")]
     Invalid { name: &'static str, expected: &'static str, got: String },
+    #[error("{name}: {problem}")]
+    Malformed { name: &'static str, problem: String },
     #[error("KEYHOLD_MASTER_KEY: {0}")]
     MasterKey(VaultError),
     #[error(
@@ -123,6 +141,18 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     /// saying it must be `expected`.
     pub fn parse<T: FromStr>(&self, name: &'static str, expected: &'static str) -> Result<Option<T>, SettingsError> {
         self.text(name).map(|got| got.parse().map_err(|_| SettingsError::Invalid { name, expected, got })).transpose()
+    }
+
+    /// The value read by `parse`, whose error message says what is wrong.
+    pub fn parsed<T>(&self, name: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, SettingsError> {
+        self.text(name).map(|got| parse(&got).map_err(|problem| SettingsError::Malformed { name, problem })).transpose()
+    }
+
+    /// A duration: a whole number with a unit, `s`, `min` or `h` (`90s`,
+    /// `30min`, `12h`); at least one second.
+    pub fn duration(&self, name: &'static str) -> Result<Option<Duration>, SettingsError> {
+        const EXPECTED: &str = "a duration such as 90s, 30min or 12h (at least 1s)";
+        self.text(name).map(|got| parse_duration(&got).ok_or(SettingsError::Invalid { name, expected: EXPECTED, got })).transpose()
     }
 
     /// `true`/`false` (also `1`/`0`, `yes`/`no`, any case).
@@ -169,12 +199,18 @@ impl Settings {
                 .parse("KEYHOLD_VERIFY_RATE_LIMIT", "a whole number of verifications per second per client, at least 1")?
                 .unwrap_or(d.verify_rate_limit),
             sign_in_limit: env
-                .parse("KEYHOLD_SIGN_IN_LIMIT", "a whole number of sign-in attempts a minute, at least 1")?
+                .parse("KEYHOLD_SIGN_IN_LIMIT", "a whole number of sign-in attempts a minute per client address, at least 1")?
                 .unwrap_or(d.sign_in_limit),
+            sign_in_account_limit: env
+                .parse("KEYHOLD_SIGN_IN_ACCOUNT_LIMIT", "a whole number of sign-in attempts an hour per account, at least 1")?
+                .unwrap_or(d.sign_in_account_limit),
+            trusted_proxies: env.parsed("KEYHOLD_TRUSTED_PROXIES", TrustedProxies::parse)?.unwrap_or(d.trusted_proxies),
             webhook_policy: WebhookPolicy {
                 allow_private: env.flag("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS")?.unwrap_or(d.webhook_policy.allow_private),
+                ports: env.parsed("KEYHOLD_WEBHOOK_PORTS", PortPolicy::parse)?.unwrap_or(d.webhook_policy.ports),
             },
-            session_idle: d.session_idle,
+            session_idle: env.duration("KEYHOLD_SESSION_IDLE")?.unwrap_or(d.session_idle),
+            session_max_age: env.duration("KEYHOLD_SESSION_MAX_AGE")?.unwrap_or(d.session_max_age),
         })
     }
 
@@ -211,6 +247,22 @@ impl Settings {
             Err(source) => Err(SettingsError::MasterKeyFile { path: path.clone(), source }),
         }
     }
+}
+
+/// `90s`, `30min`, `12h` (also `90` for seconds); `None` for anything else
+/// and for less than a second.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim().to_ascii_lowercase();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => number,
+        "m" | "min" | "mins" | "minute" | "minutes" => number.checked_mul(60)?,
+        "h" | "hour" | "hours" => number.checked_mul(3600)?,
+        _ => return None,
+    };
+    (seconds >= 1).then(|| Duration::from_secs(seconds))
 }
 
 /// `scheme://host[:port]` of an http(s) URL, without path or trailing slash.
@@ -291,6 +343,33 @@ mod tests {
         let err = from(&[("KEYHOLD_PUBLIC_URL", "keys.example.com")]).unwrap_err().to_string();
         assert!(err.starts_with("KEYHOLD_PUBLIC_URL must be the http(s) address"), "{err}");
         assert!(from(&[("LEPTOS_SITE_ADDR", "localhost")]).is_err());
+    }
+
+    #[test]
+    fn the_hardening_settings_are_read_and_checked() {
+        let s = from(&[
+            ("KEYHOLD_SIGN_IN_ACCOUNT_LIMIT", "12"),
+            ("KEYHOLD_TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+            ("KEYHOLD_WEBHOOK_PORTS", "443,8000-8999"),
+            ("KEYHOLD_SESSION_IDLE", "45min"),
+            ("KEYHOLD_SESSION_MAX_AGE", "8h"),
+        ])
+        .unwrap();
+        assert_eq!(s.sign_in_account_limit.get(), 12);
+        assert!(s.trusted_proxies.contains("10.9.8.7".parse().unwrap()) && s.trusted_proxies.contains("::1".parse().unwrap()));
+        assert!(s.webhook_policy.ports.allows(8443) && !s.webhook_policy.ports.allows(80));
+        assert_eq!((s.session_idle, s.session_max_age), (Duration::from_secs(45 * 60), Duration::from_secs(8 * 3600)));
+        let d = from(&[]).unwrap();
+        assert!(d.trusted_proxies.is_empty());
+        assert_eq!(d.webhook_policy.ports, PortPolicy::Standard);
+        let err = from(&[("KEYHOLD_TRUSTED_PROXIES", "proxy.internal")]).unwrap_err().to_string();
+        assert!(err.starts_with("KEYHOLD_TRUSTED_PROXIES: “proxy.internal” is not an address"), "{err}");
+        let err = from(&[("KEYHOLD_SESSION_IDLE", "soon")]).unwrap_err().to_string();
+        assert!(err.starts_with("KEYHOLD_SESSION_IDLE must be a duration such as 90s"), "{err}");
+        assert!(from(&[("KEYHOLD_SESSION_MAX_AGE", "0s")]).is_err());
+        assert!(from(&[("KEYHOLD_WEBHOOK_PORTS", "22-")]).is_err());
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2 h"), Some(Duration::from_secs(7200)));
     }
 
     #[test]

@@ -3,29 +3,41 @@
 //! requests must come from Keyhold's own origin; every response carries a
 //! Content-Security-Policy with a fresh nonce.
 
-use crate::{rpc, state::AppState};
+use crate::{client, rpc, state::AppState};
 use app::{
     auth::api::{SignIn, SignInStatus},
     csp::{self, CspNonce},
     domain::{
         actor::Actor,
-        operator::{safe_next, Operator, SESSION_OPERATOR},
+        operator::{safe_next, session_outlived, Operator, SESSION_OPERATOR, SESSION_SIGNED_IN_AT},
     },
     error::AppError,
-    services::ClientAddress,
 };
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::server_fn::ServerFn;
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http.
 pub const SESSION_COOKIE: &str = "keyhold_session";
+/// Its name over https: the `__Host-` prefix makes browsers refuse it unless
+/// it is `Secure`, for the path `/` and without a `Domain`, so neither a
+/// plain-http page nor a sibling subdomain can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-keyhold_session";
+
+/// The session cookie's name for these settings.
+pub fn session_cookie_name(settings: &app::settings::Settings) -> &'static str {
+    if settings.secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// How often a request refreshes the session's idle timer (each refresh is
 /// a write): once a minute, or more often for short test timeouts.
@@ -33,12 +45,13 @@ fn touch_every(session_idle: Duration) -> Duration {
     (session_idle / 8).min(Duration::from_secs(60))
 }
 
-/// The session layer: Postgres-backed, HttpOnly, SameSite=Lax, Secure over
-/// https, ending after `session_idle` without a request.
+/// The session layer: Postgres-backed, HttpOnly, SameSite=Lax, Secure and
+/// `__Host-` over https, ending after `session_idle` without a request (and
+/// `session_max_age` after sign-in, which the store enforces).
 pub fn session_layer(state: &AppState) -> SessionManagerLayer<crate::db::PgSessionStore> {
-    let idle = time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::hours(12));
-    SessionManagerLayer::new(crate::db::PgSessionStore::new(state.store.pool().clone()))
-        .with_name(SESSION_COOKIE)
+    let idle = time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::minutes(30));
+    SessionManagerLayer::new(state.sessions.clone())
+        .with_name(session_cookie_name(&state.settings))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.secure_cookies())
@@ -56,24 +69,33 @@ pub fn is_public(path: &str) -> bool {
         || path == "/favicon.svg"
 }
 
-/// The client's address: the TCP peer's (see the README on reverse proxies).
-fn client_address(request: &Request) -> Option<String> {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
-}
-
 /// Lets a request through only with a signed-in, enabled operator (or to a
 /// public path), and puts the operator in the request as an [`Actor`].
 /// Pages redirect to `/login?next=...`; server functions answer 401.
 pub async fn require_operator(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
-    let address = client_address(&request);
-    if let Some(address) = &address {
-        request.extensions_mut().insert(ClientAddress(address.clone()));
-    }
+    let address = client::of_request(&request).map(|ip| ip.to_string());
     // The session store loads no session of a disabled operator, so the
     // operator in a loaded session is an enabled one.
     let operator = match session.get::<Operator>(SESSION_OPERATOR).await {
         Ok(operator) => operator,
         Err(_) => return unavailable(&request),
+    };
+    // However busy, a session ends `session_max_age` after sign-in; one
+    // without a sign-in time (from before there was one) has ended too.
+    let operator = match operator {
+        Some(operator) => {
+            let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await.ok().flatten();
+            if session_outlived(signed_in_at, chrono::Utc::now().timestamp(), state.settings.session_max_age) {
+                // Deleted for every copy of its cookie.
+                if session.flush().await.is_err() {
+                    return unavailable(&request);
+                }
+                None
+            } else {
+                Some(operator)
+            }
+        }
+        None => None,
     };
     let path = request.uri().path().to_owned();
     if let Some(operator) = operator {

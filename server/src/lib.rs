@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod db;
 pub mod rpc;
 pub mod shutdown;
@@ -41,12 +42,13 @@ pub const AVATAR_ROUTE: &str = "/avatars/{id}";
 
 /// The whole app: pages, server functions, avatars, the JSON API and static
 /// files. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
-/// so the verify rate limit can tell clients apart.
+/// (as [`serve`] does) so the rate limits can tell clients apart.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();
     let options = state.leptos_options.clone();
     // Everything an operator uses, behind sign-in (innermost layer first:
+    // the body is read only for a request the operator check let through,
     // the operator check needs the session, the session needs the request
     // to have come from this site).
     let operator_routes = Router::new()
@@ -54,18 +56,32 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(require_multipart))
+        .layer(axum::middleware::from_fn(read_body_within_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_operator))
         .layer(auth::session_layer(&state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::same_origin_only))
-        .layer(axum::middleware::from_fn(auth::content_security_policy))
-        .layer(axum::middleware::from_fn(limit_small_bodies));
-    hardened(Router::new().merge(api::routes(&state)).merge(operator_routes)).with_state(state)
+        .layer(axum::middleware::from_fn(auth::content_security_policy));
+    let app = Router::new()
+        .merge(api::routes(&state))
+        .merge(operator_routes)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client::decide));
+    // Over https, browsers are told to use nothing else for two years.
+    let app = match state.settings.secure_cookies() {
+        true => app.layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS))),
+        false => app,
+    };
+    hardened(app).with_state(state)
 }
 
-/// The layers every route gets: body limit, timeout, safe headers, and a
-/// panic turned into a plain 500 with a log line.
+/// The `Strict-Transport-Security` value sent when the public URL is https.
+pub const HSTS: &str = "max-age=63072000";
+
+/// The layers every route gets: paths with dot segments refused, body
+/// limit, timeout, safe headers, and a panic turned into a plain 500 with a
+/// log line.
 pub fn hardened<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router
+        .layer(axum::middleware::from_fn(refuse_dot_segments))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -95,19 +111,60 @@ async fn require_multipart(request: axum::extract::Request, next: axum::middlewa
     next.run(request).await
 }
 
-/// Answers 413 with a message when a request other than the key forms
-/// declares a body larger than [`MAX_SMALL_BODY_BYTES`] (bodies without a
-/// length are still bounded by the global limit).
-async fn limit_small_bodies(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// The most body each operator route may send: the two key forms carry an
+/// avatar, everything else is small.
+fn body_limit(path: &str) -> usize {
     use app::keys::api::{CreateKey, ModifyKey};
     use leptos::server_fn::ServerFn;
-    let path = request.uri().path();
-    let upload = path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH;
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if !upload && declared.is_some_and(|len| len > MAX_SMALL_BODY_BYTES) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    match path == <CreateKey as ServerFn>::PATH || path == <ModifyKey as ServerFn>::PATH {
+        true => MAX_BODY_BYTES,
+        false => MAX_SMALL_BODY_BYTES,
+    }
+}
+
+/// Reads the body, counting the bytes that actually arrive (a
+/// `Content-Length` is not trusted, and a chunked body has none), and
+/// answers 413 as soon as they pass the route's limit, before the handler
+/// sees any of it.
+async fn read_body_within_limit(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit = body_limit(request.uri().path());
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(err) => {
+            let path = parts.uri.path();
+            let too_large =
+                std::iter::successors(std::error::Error::source(&err), |e| e.source()).any(|e| e.is::<http_body_util::LengthLimitError>());
+            let (status, err) = match too_large {
+                true => (StatusCode::PAYLOAD_TOO_LARGE, app::error::AppError::TooLarge("The request is too large.".into())),
+                false => (StatusCode::BAD_REQUEST, app::error::AppError::Transport("the request body could not be read".into())),
+            };
+            if rpc::is_server_fn(path) {
+                return rpc::error_response(path, err);
+            }
+            (status, err.to_string()).into_response()
+        }
+    }
+}
+
+/// Refuses a path with a `.` or `..` segment, written plainly or
+/// percent-encoded (or a segment hiding a slash as `%2F`/`%5C`), before any
+/// route or the sign-in guard sees it: the guard judges the path as sent,
+/// and a path that means something else once normalised must not get
+/// through as a public one.
+async fn refuse_dot_segments(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if has_dot_segment(request.uri().path()) {
+        tracing::warn!("refused a path with dot segments");
+        return (StatusCode::BAD_REQUEST, "The request path is not valid.").into_response();
     }
     next.run(request).await
+}
+
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        decoded == "." || decoded == ".." || decoded.contains(['/', '\\'])
+    })
 }
 
 /// Longest a request may take before it is answered with 408.
@@ -137,5 +194,32 @@ async fn avatar(State(state): State<AppState>, Path(id): Path<String>) -> Respon
             .into_response(),
         Ok(None) => (StatusCode::NOT_FOUND, "No such avatar").into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "The avatar could not be loaded").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_found_plain_and_encoded() {
+        for path in [
+            "/pkg/../keys",
+            "/pkg/./keys",
+            "/pkg/%2e%2e/keys",
+            "/pkg/%2E%2E/rpc/list_keys",
+            "/pkg/.%2e/keys",
+            "/pkg/%2e./keys",
+            "/pkg/%2e",
+            "/..",
+            "/pkg%2F..%2Fkeys",
+            "/pkg/..%5Ckeys",
+            "/pkg\\..\\keys",
+        ] {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in ["/", "/keys", "/pkg/keyhold.wasm", "/pkg/keyhold.abc.js", "/activity", "/a..b/c", "/.well-known", "/pkg/%20x"] {
+            assert!(!has_dot_segment(path), "{path}");
+        }
     }
 }

@@ -25,6 +25,8 @@ pub struct SharedState {
     pub settings: Arc<Settings>,
     pub services: Services,
     pub store: PgStore,
+    /// The sign-in sessions, on the same database.
+    pub sessions: db::PgSessionStore,
     /// The verification API's cache, rate limit and last-use recorder.
     pub verifier: Arc<verify::Verifier>,
     /// How this server's webhook worker paces itself.
@@ -51,7 +53,16 @@ impl AppState {
         let settings = Arc::new(settings);
         let services = Services::new(Arc::new(store.clone()), Arc::new(vault), settings.clone());
         let verifier = Arc::new(verify::Verifier::new(settings.verify_rate_limit, VerifyTuning::default()));
-        Self(Arc::new(SharedState { leptos_options, settings, services, store, verifier, webhook_tuning: WebhookTuning::default() }))
+        let sessions = db::PgSessionStore::new(store.pool().clone());
+        Self(Arc::new(SharedState {
+            leptos_options,
+            settings,
+            services,
+            store,
+            sessions,
+            verifier,
+            webhook_tuning: WebhookTuning::default(),
+        }))
     }
 
     /// The same state with its verifier tuned by `tuning`.
@@ -70,8 +81,13 @@ impl AppState {
     /// Starts this server's webhook worker; keep the handle for as long as
     /// the server runs.
     pub fn start_webhook_worker(&self) -> webhooks::WorkerHandle {
-        webhooks::Worker::new(self.store.clone(), self.services.vault.clone(), self.webhook_tuning.clone(), self.settings.webhook_policy)
-            .start()
+        webhooks::Worker::new(
+            self.store.clone(),
+            self.services.vault.clone(),
+            self.webhook_tuning.clone(),
+            self.settings.webhook_policy.clone(),
+        )
+        .start()
     }
 
     /// Starts the verification cache's listener and the last-use writer;
@@ -80,7 +96,7 @@ impl AppState {
         let tasks = self.verifier.start(&self.store);
         // Sessions past their idle time are refused on load; this only
         // keeps the table small.
-        let sessions = db::PgSessionStore::new(self.store.pool().clone());
+        let sessions = self.sessions.clone();
         tasks.also(tokio::spawn(async move {
             use tower_sessions::session_store::ExpiredDeletion;
             let mut every = tokio::time::interval(Duration::from_secs(15 * 60));

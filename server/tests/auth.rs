@@ -97,6 +97,90 @@ async fn every_page_and_server_function_the_server_registers_refuses_an_anonymou
     assert_eq!(app.get("/login").await.status, StatusCode::OK);
     assert_eq!(app.get("/api/v1/health/live").await.status, StatusCode::OK);
     assert_eq!(app.verify("kh_nonsense").await.status, StatusCode::OK);
+
+    // Behind a public prefix, with dot segments plain or percent-encoded,
+    // every page and function is refused before the guard judges the path.
+    let all: Vec<(String, Method)> = pages
+        .iter()
+        .map(|p| (p.clone(), Method::GET))
+        .chain(functions.iter().map(|(p, m)| (p.to_string(), m.clone())))
+        .chain([(avatar.clone(), Method::GET)])
+        .collect();
+    for (path, method) in &all {
+        let rest = path.trim_start_matches('/');
+        for disguised in
+            [format!("/pkg/../{rest}"), format!("/pkg/%2e%2e/{rest}"), format!("/pkg/.%2E/{rest}"), format!("/login/../{rest}")]
+        {
+            let request = Request::builder().method(method.clone()).uri(&disguised).header(header::ACCEPT, "application/json");
+            let reply = app.send(request.body(Body::empty()).unwrap()).await;
+            let to_login = reply.status.is_redirection() && location(&reply).starts_with("/login");
+            assert!(reply.status == StatusCode::BAD_REQUEST || to_login, "{method} {disguised}: {} {}", reply.status, reply.text());
+        }
+    }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn every_server_function_checks_the_operator_itself_even_past_the_guard(pool: PgPool) {
+    // The server functions alone, without the sign-in guard in front: each
+    // must still refuse a request that carries no operator.
+    let app = TestApp::anonymous(pool);
+    let services = app.state.services.clone();
+    let bare = axum::Router::new().fallback(move |request: Request<Body>| {
+        let services = services.clone();
+        leptos_axum::handle_server_fns_with_context(move || leptos::prelude::provide_context(services.clone()), request)
+    });
+    let id = Uuid::new_v4().to_string();
+    let key_form = Multipart::key("Past the guard", HOOK, &[Uuid::new_v4()]);
+    let modify_form = Multipart::new().text("id", &id).text("version", "1").text("name", "x").text("webhook_url", HOOK);
+    // Arguments each function accepts, so that it gets as far as its own check.
+    let args: &[(&str, &[(&str, &str)])] = &[
+        ("/rpc/list_keys", &[("q", "")]),
+        ("/rpc/block_key", &[("id", &id)]),
+        ("/rpc/unblock_key", &[("id", &id)]),
+        ("/rpc/delete_key", &[("id", &id)]),
+        ("/rpc/key_token", &[("id", &id)]),
+        ("/rpc/roll_token", &[("id", &id), ("grace", "1h")]),
+        ("/rpc/list_accounts", &[]),
+        ("/rpc/list_account_usage", &[]),
+        ("/rpc/create_account", &[("name", "Past the guard")]),
+        ("/rpc/rename_account", &[("id", &id), ("name", "Past the guard")]),
+        ("/rpc/delete_account", &[("id", &id)]),
+        ("/rpc/list_activity", &[]),
+        ("/rpc/list_deliveries", &[("key_id", &id)]),
+        ("/rpc/webhook_secret", &[("key_id", &id)]),
+        ("/rpc/regenerate_webhook_secret", &[("key_id", &id)]),
+        ("/rpc/send_test_event", &[("key_id", &id)]),
+        ("/rpc/resend_delivery", &[("delivery_id", &id)]),
+        ("/rpc/current_operator", &[]),
+        ("/rpc/sign_out", &[]),
+    ];
+    let multipart = [("/rpc/create_key", &key_form), ("/rpc/modify_key", &modify_form)];
+    let public = ["/rpc/sign_in", "/rpc/sign_in_status"];
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        if public.contains(&path) {
+            continue;
+        }
+        let request = if let Some((_, form)) = multipart.iter().find(|(p, _)| *p == path) {
+            let (content_type, body) = form.encode();
+            Request::builder().method(Method::POST).uri(path).header(header::CONTENT_TYPE, content_type).body(Body::from(body))
+        } else {
+            let (_, form) = args.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("{path}: add its arguments to this test"));
+            let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form.iter()).finish();
+            Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+        };
+        let mut request = request.unwrap();
+        request.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+        let response = tower::ServiceExt::oneshot(bare.clone(), request).await.unwrap();
+        let status = response.status();
+        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} without an operator: {}", String::from_utf8_lossy(&body));
+    }
+    assert_eq!(app.count("SELECT count(*) FROM audit_log").await, 0, "nothing was done");
+    assert_eq!(app.count("SELECT count(*) FROM accounts WHERE name = 'Past the guard'").await, 0);
 }
 
 #[sqlx::test(migrations = "./migrations")]
@@ -118,7 +202,7 @@ async fn signing_in_sets_an_http_only_lax_session_cookie_that_opens_the_pages(po
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http: {cookie}");
-    assert!(cookie.contains("Max-Age=43200"), "12 hours idle: {cookie}");
+    assert!(cookie.contains("Max-Age=1800"), "30 minutes idle: {cookie}");
     assert_eq!(app.get("/keys").await.status, StatusCode::OK);
     let listed = app.rpc("list_keys", &[("q", "")]).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
@@ -183,7 +267,7 @@ async fn sign_in_attempts_are_limited_per_address(pool: PgPool) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sign_in_attempts_are_limited_per_email_across_addresses(pool: PgPool) {
-    let app = with_operator(pool).await.with_settings(Settings { sign_in_limit: NonZeroU32::new(2).unwrap(), ..settings() });
+    let app = with_operator(pool).await.with_settings(Settings { sign_in_account_limit: NonZeroU32::new(2).unwrap(), ..settings() });
     for ip in [[10, 0, 0, 1], [10, 0, 0, 2]] {
         let reply = app.send_raw(from_address(post("/rpc/sign_in", "email=operator%40example.com&password=nope-nope-nope"), ip)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -79,7 +79,7 @@ async fn a_second_key_with_the_same_name_is_refused(pool: PgPool) {
 async fn a_webhook_url_inside_the_network_is_refused_as_on_the_keys_page_unless_private_webhooks_are_allowed(pool: PgPool) {
     let app = TestApp::new(pool);
     let mut new = new_key("Internal", &["Default"]);
-    new.webhook_url = "http://127.0.0.1:6379/".into();
+    new.webhook_url = "http://127.0.0.1:9000/".into();
 
     let err = create_key(&app.store, &app.state.services.vault, &WebhookPolicy::STRICT, &new).await.unwrap_err();
     let message = err.field_message(field::WEBHOOK_URL).unwrap_or_else(|| panic!("{err:?}"));
@@ -88,16 +88,16 @@ async fn a_webhook_url_inside_the_network_is_refused_as_on_the_keys_page_unless_
     assert_eq!(app.key_count().await, 0);
 
     let (key, _) = create_key(&app.store, &app.state.services.vault, &WebhookPolicy::ALLOW_PRIVATE, &new).await.unwrap();
-    assert_eq!(key.webhook_url, "http://127.0.0.1:6379/");
+    assert_eq!(key.webhook_url, "http://127.0.0.1:9000/");
 }
 
 /// `keyhold key create` itself, on the test's database: the settings decide.
-async fn run_key_create(pool: &PgPool, allow_private: &str) -> std::process::Output {
+async fn run_key_create(pool: &PgPool, url: &str, allow_private: &str) -> std::process::Output {
     let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for #[sqlx::test]");
     let (server, _) = base.rsplit_once('/').expect("DATABASE_URL ends with a database name");
     tokio::process::Command::new(env!("CARGO_BIN_EXE_keyhold"))
-        .args(["key", "create", "--name", "Redis", "--webhook-url", "http://127.0.0.1:6379/"])
+        .args(["key", "create", "--name", "Local", "--webhook-url", url])
         .env("DATABASE_URL", format!("{server}/{name}"))
         .env("KEYHOLD_MASTER_KEY", app::domain::vault::TokenVault::generate_master_key())
         .env("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS", allow_private)
@@ -112,14 +112,21 @@ async fn run_key_create(pool: &PgPool, allow_private: &str) -> std::process::Out
 async fn the_key_create_command_refuses_a_loopback_webhook_unless_the_setting_allows_it(pool: PgPool) {
     let app = TestApp::new(pool.clone());
 
-    let refused = run_key_create(&pool, "false").await;
+    let refused = run_key_create(&pool, "http://127.0.0.1:9000/", "false").await;
     assert!(!refused.status.success());
     assert!(refused.stdout.is_empty(), "no token is printed");
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("--webhook-url") && stderr.contains("loopback"), "{stderr}");
     assert_eq!(app.key_count().await, 0);
 
-    let allowed = run_key_create(&pool, "true").await;
+    // The review's example: Redis's port is refused even where loopback is allowed.
+    let redis = run_key_create(&pool, "http://127.0.0.1:6379/", "true").await;
+    assert!(!redis.status.success());
+    let stderr = String::from_utf8_lossy(&redis.stderr);
+    assert!(stderr.contains("--webhook-url") && stderr.contains("ports"), "{stderr}");
+    assert_eq!(app.key_count().await, 0);
+
+    let allowed = run_key_create(&pool, "http://127.0.0.1:9000/", "true").await;
     assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
     assert!(String::from_utf8_lossy(&allowed.stdout).trim().starts_with("kh_"));
     assert_eq!(app.key_count().await, 1);

@@ -45,7 +45,9 @@ async fn until_connections_are_refused(server: &Serve) {
 
 #[sqlx::test(migrations = "./migrations")]
 async fn sigterm_finishes_the_request_in_flight_refuses_new_connections_and_exits_0(pool: PgPool) {
-    let (master, key, token) = key_for_servers(&pool, "http://127.0.0.1:9/nobody-listens").await;
+    // A port nobody listens on (and one the port rule allows).
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let (master, key, token) = key_for_servers(&pool, &format!("http://{closed}/nobody-listens")).await;
     let mut server = Serve::start(&database_url(&pool).await, &master).await;
     server.wait_until_serving().await;
 

@@ -49,7 +49,10 @@ impl KeyDraft {
     /// webhook URL that reaches inside the server's network.
     pub async fn parse(input: &KeyInput, policy: &super::address::WebhookPolicy) -> Result<Self, Vec<FieldError>> {
         let draft = Self::parse_on(input, Utc::now().date_naive())?;
-        policy.check_at_save(draft.webhook_url.as_str()).await.map_err(|m| vec![FieldError::new(field::WEBHOOK_URL, m)])?;
+        policy
+            .check_at_save(draft.webhook_url.as_str())
+            .await
+            .map_err(|refusal| vec![FieldError::new(field::WEBHOOK_URL, refusal.to_string())])?;
         Ok(draft)
     }
 
@@ -156,7 +159,7 @@ mod tests {
     #[tokio::test]
     async fn the_webhook_policy_is_applied_when_a_draft_is_parsed() {
         use crate::domain::address::WebhookPolicy;
-        let i = input("a", "http://127.0.0.1:6379/", &[ACCOUNT]);
+        let i = input("a", "http://127.0.0.1:9000/", &[ACCOUNT]);
         let errors = KeyDraft::parse(&i, &WebhookPolicy::STRICT).await.unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, field::WEBHOOK_URL);

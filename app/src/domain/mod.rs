@@ -24,6 +24,10 @@ pub mod webhook_event;
 pub mod webhook_url;
 
 #[cfg(feature = "ssr")]
+pub mod breached;
+#[cfg(feature = "ssr")]
+pub mod client_address;
+#[cfg(feature = "ssr")]
 pub mod key_change;
 #[cfg(feature = "ssr")]
 pub mod password;

@@ -24,7 +24,7 @@ pub trait OperatorStore: Send + Sync + 'static {
     async fn any_operator(&self) -> Result<bool, AppError>;
     /// The enabled operator with this email (ignoring case) and their
     /// password hash.
-    async fn operator_for_sign_in(&self, email: &str) -> Result<Option<(Operator, String)>, AppError>;
+    async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError>;
     /// Adds an operator with an Argon2id `password_hash`; a taken email (in
     /// any case) is `Invalid` on `email`.
     async fn create_operator(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<Operator, AppError>;

@@ -5,13 +5,14 @@
 
 use super::error::{ApiError, ErrorBody};
 use crate::{
+    client,
     state::AppState,
     verify::{rate_limit::UNKNOWN_CLIENT, Verification},
 };
-use app::domain::{verification::Code, wait::whole_seconds};
+use app::domain::{client_address::rate_key, verification::Code, wait::whole_seconds};
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{header, HeaderMap},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -19,7 +20,6 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::net::SocketAddr;
 use uuid::Uuid;
 
 pub const PATH: &str = "/api/v1/keys/verify";
@@ -102,10 +102,11 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
 }
 
 /// Refuses a client over its per-second budget before its body is read.
-/// Without `ConnectInfo` (the router driven in-process) all requests share
-/// one budget.
+/// The client is the one [`client::decide`] named (an IPv6 client counts
+/// by its /64); without one (the router driven in-process) all requests
+/// share one budget.
 pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(UNKNOWN_CLIENT, |ConnectInfo(addr)| addr.ip());
+    let client = client::of_request(&request).map_or(UNKNOWN_CLIENT, rate_key);
     match state.verifier.rate_limit.check(client) {
         Ok(()) => next.run(request).await,
         Err(wait) => ApiError::RateLimited { retry_after: whole_seconds(wait) }.into_response(),

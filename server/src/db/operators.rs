@@ -22,11 +22,11 @@ impl OperatorStore for PgStore {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operators)").fetch_one(&self.pool).await.map_err(internal)
     }
 
-    async fn operator_for_sign_in(&self, email: &str) -> Result<Option<(Operator, String)>, AppError> {
+    async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
         sqlx::query_as::<_, (Uuid, String, String)>(
             "SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL",
         )
-        .bind(email)
+        .bind(email.as_str())
         .fetch_optional(&self.pool)
         .await
         .map(|row| row.map(|(id, email, hash)| (Operator { id, email }, hash)))

@@ -1,7 +1,7 @@
 //! At most N verifications per second from one client address (GCRA, via
 //! `governor`), so the endpoint cannot be used to guess tokens quickly or to
-//! load the database. The address is the TCP peer's: behind a reverse proxy
-//! every client shares the proxy's budget, so raise the limit there.
+//! load the database. The caller says who the client is (its address, or its
+//! /64 for IPv6: `app::domain::client_address::rate_key`).
 
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::{

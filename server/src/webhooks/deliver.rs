@@ -1,13 +1,25 @@
 //! One HTTP attempt: POST the signed body, 10 s at most, no redirects, no
-//! proxy, and (unless private webhooks are allowed) never to an internal
-//! address. Host names are resolved by [`CheckedResolver`], which refuses
-//! internal addresses and hands the checked ones to the connector, so a
-//! second DNS answer cannot slip in between check and connection.
+//! proxy, never to a port the policy refuses and (unless private webhooks
+//! are allowed) only to global addresses. Host names are resolved by
+//! [`CheckedResolver`], which refuses what the policy does not allow and
+//! hands the checked addresses to the connector, so a second DNS answer
+//! cannot slip in between check and connection.
+//!
+//! The delivery log shows a receiver's HTTP status, or else only
+//! [`NO_ANSWER`]: a refused address, a closed port, a timeout and a
+//! receiver that does not speak HTTP all read the same, so the log cannot be
+//! used to map which hosts and ports answer. The reason goes to the server
+//! log.
 
 use super::sign::{self, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use app::domain::address::WebhookPolicy;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::{error::Error as _, net::IpAddr, sync::Arc, time::Duration};
+use std::{
+    error::Error as _,
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
 
 /// What an attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +40,12 @@ impl Attempt {
     }
 }
 
-/// A host name that resolved to an internal address.
+/// What the delivery log says about every attempt that got no HTTP answer.
+pub const NO_ANSWER: &str = "no HTTP answer: the receiver was not reachable from Keyhold (or not allowed), or did not answer in time";
+
+/// A host name that resolved to an address the policy refuses.
 #[derive(Debug, thiserror::Error)]
-#[error("refused: {host} resolves to a private address ({ip})")]
+#[error("{host} resolves to {ip}, which webhooks may not reach")]
 pub struct Refused {
     host: String,
     ip: IpAddr,
@@ -44,7 +59,7 @@ struct CheckedResolver {
 
 impl Resolve for CheckedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        Box::pin(resolve_checked(name.as_str().to_owned(), self.policy))
+        Box::pin(resolve_checked(name.as_str().to_owned(), self.policy.clone()))
     }
 }
 
@@ -52,12 +67,18 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 async fn resolve_checked(host: String, policy: WebhookPolicy) -> Result<Addrs, BoxError> {
     let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-    // One refused answer is enough to refuse: the name is not one a webhook
-    // may reach.
-    if let Some(refused) = addrs.iter().find(|a| !policy.allows(a.ip())) {
-        return Err(Box::new(Refused { host, ip: refused.ip() }) as BoxError);
-    }
+    let addrs = check_resolved(&host, addrs, &policy)?;
     Ok(Box::new(addrs.into_iter()) as Addrs)
+}
+
+/// The addresses `host` resolved to, if the policy allows every one: one
+/// refused answer is enough to refuse, the name is not one a webhook may
+/// reach.
+pub fn check_resolved(host: &str, addrs: Vec<SocketAddr>, policy: &WebhookPolicy) -> Result<Vec<SocketAddr>, Refused> {
+    match addrs.iter().find(|a| !policy.allows(a.ip())) {
+        Some(refused) => Err(Refused { host: host.to_owned(), ip: refused.ip() }),
+        None => Ok(addrs),
+    }
 }
 
 /// Sends deliveries; one per worker, cheap to clone.
@@ -79,7 +100,7 @@ impl Sender {
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("Keyhold-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(CheckedResolver { policy }))
+            .dns_resolver(Arc::new(CheckedResolver { policy: policy.clone() }))
             .build()
             .expect("the webhook HTTP client can be built");
         Self { client, policy, timeout }
@@ -88,12 +109,13 @@ impl Sender {
     /// POSTs `body` to `url`, signed with `secret` as delivery `id`.
     pub async fn send(&self, url: &str, id: &str, body: &str, secret: &[u8]) -> Attempt {
         let Ok(parsed) = url::Url::parse(url) else {
-            return Attempt::failed("refused: the webhook URL is not a valid URL");
+            return Attempt::failed("the webhook URL is not a valid URL");
         };
-        // Literal addresses never reach the resolver.
-        if self.policy.refuse_host(&parsed).is_some() {
-            let host = parsed.host_str().unwrap_or_default();
-            return Attempt::failed(format!("refused: {host} is a private address"));
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        // Ports and literal addresses never reach the resolver.
+        if let Some(refusal) = self.policy.refuse_url(&parsed) {
+            tracing::info!(delivery = id, host, reason = %refusal, "webhook refused before connecting");
+            return Attempt::failed(NO_ANSWER);
         }
         let timestamp = chrono::Utc::now().timestamp();
         let request = self
@@ -114,16 +136,20 @@ impl Sender {
                 });
                 Attempt { status: Some(status), error }
             }
-            Err(err) => Attempt::failed(self.describe(&err)),
+            Err(err) => {
+                tracing::info!(delivery = id, host, reason = %self.describe(&err), "webhook attempt got no HTTP answer");
+                Attempt::failed(NO_ANSWER)
+            }
         }
     }
 
-    /// A short, operator-readable reason; never the body or the headers.
+    /// The reason for the server log; never the URL's path, the body or the
+    /// headers.
     fn describe(&self, err: &reqwest::Error) -> String {
         let mut source = err.source();
         while let Some(cause) = source {
             if let Some(refused) = cause.downcast_ref::<Refused>() {
-                return refused.to_string();
+                return format!("refused: {refused}");
             }
             source = cause.source();
         }
@@ -147,16 +173,35 @@ impl Sender {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::address::REFUSED_EXAMPLES;
 
     #[tokio::test]
-    async fn literal_and_localhost_addresses_are_refused_without_a_connection() {
+    async fn refused_literals_ports_and_localhost_get_the_generic_answer_without_a_connection() {
         let sender = Sender::new(WebhookPolicy::STRICT, Duration::from_secs(1));
-        for url in ["http://127.0.0.1:9/hook", "http://[::1]:9/", "http://169.254.169.254/latest", "http://localhost:9/"] {
+        for url in [
+            "http://127.0.0.1:9/hook",
+            "http://[::1]:9/",
+            "http://169.254.169.254/latest",
+            "http://localhost:9/",
+            "http://198.18.0.1/",
+            "http://[2002:7f00:1::]/",
+            "https://hooks.example.com:6379/",
+        ] {
             let attempt = sender.send(url, "msg", "{}", b"secret").await;
-            assert!(!attempt.succeeded());
-            let error = attempt.error.unwrap();
-            assert!(error.starts_with("refused: ") && error.contains("private address"), "{url}: {error}");
+            assert_eq!(attempt, Attempt { status: None, error: Some(NO_ANSWER.into()) }, "{url}");
         }
+    }
+
+    #[test]
+    fn the_resolver_refuses_a_name_if_any_of_its_addresses_is_special() {
+        let public: SocketAddr = "[2606:4700:4700::1111]:443".parse().unwrap();
+        for example in REFUSED_EXAMPLES {
+            let special = SocketAddr::new(example.parse().unwrap(), 443);
+            let err = check_resolved("hooks.example.com", vec![public, special], &WebhookPolicy::STRICT).unwrap_err();
+            assert_eq!(err.ip, special.ip(), "{example}");
+            assert!(check_resolved("hooks.example.com", vec![special], &WebhookPolicy::ALLOW_PRIVATE).is_ok());
+        }
+        assert_eq!(check_resolved("hooks.example.com", vec![public], &WebhookPolicy::STRICT).unwrap(), vec![public]);
     }
 
     #[tokio::test]
@@ -164,7 +209,7 @@ mod tests {
         use std::str::FromStr;
         let refused = CheckedResolver { policy: WebhookPolicy::STRICT }.resolve(Name::from_str("localhost").unwrap()).await;
         let err = refused.err().expect("localhost resolves to loopback");
-        assert!(err.to_string().starts_with("refused: localhost resolves to a private address"), "{err}");
+        assert!(err.to_string().starts_with("localhost resolves to "), "{err}");
         let allowed = CheckedResolver { policy: WebhookPolicy::ALLOW_PRIVATE }.resolve(Name::from_str("localhost").unwrap()).await;
         assert!(allowed.unwrap().any(|a| a.ip().is_loopback()));
     }

@@ -114,7 +114,8 @@ impl TestApp {
         let body = response.into_body().collect().await.expect("the body can be read").to_bytes();
         for set in headers.get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap_or_default();
-            let Some(pair) = set.split(';').next().filter(|p| p.starts_with(keyhold::auth::SESSION_COOKIE)) else { continue };
+            let is_session = |pair: &&str| pair.split_once('=').is_some_and(|(name, _)| name.ends_with(keyhold::auth::SESSION_COOKIE));
+            let Some(pair) = set.split(';').next().filter(is_session) else { continue };
             let removed = set.contains("Max-Age=0") || pair.ends_with('=');
             *self.cookie.lock().unwrap() = (!removed).then(|| pair.to_owned());
         }

@@ -13,8 +13,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         domain::{
             actor::Actor,
             audit::AuditAction,
-            operator::{safe_next, Operator, SESSION_OPERATOR},
-            password,
+            operator::{safe_next, Email, MAX_PASSWORD_CHARS, SESSION_OPERATOR, SESSION_SIGNED_IN_AT},
             sign_in_throttle::too_many,
         },
         services::{client_address, with_status, Services},
@@ -26,32 +25,35 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             if email.trim().is_empty() || password.is_empty() {
                 return Err(AppError::invalid("credentials", "Enter your email and password."));
             }
-            services
-                .throttle
-                .attempt(address.as_deref().unwrap_or("unknown"), &email)
-                .map_err(|wait| AppError::TooManyRequests(too_many(wait)))?;
-            let found = services.store.operator_for_sign_in(email.trim()).await?;
-            // Argon2 takes tens of milliseconds of CPU: off the async workers.
-            let (operator, matched): (Option<Operator>, bool) = tokio::task::spawn_blocking(move || match found {
-                Some((operator, phc)) => {
-                    let ok = password::verify(&phc, &password);
-                    (Some(operator), ok)
-                }
-                None => {
-                    password::verify_nobody(&password);
-                    (None, false)
-                }
-            })
-            .await
-            .map_err(|_| AppError::Internal)?;
+            // Only a well-formed email reaches the throttle, the database or the audit log.
+            let email = Email::parse(&email).map_err(|message| AppError::invalid("email", message))?;
+            services.throttle.attempt(address, email.key()).map_err(|wait| AppError::TooManyRequests(too_many(wait)))?;
+            // No operator has a password this long: no need to hash it to say so.
+            let found = match password.chars().count() > MAX_PASSWORD_CHARS {
+                true => None,
+                false => services.store.operator_for_sign_in(&email).await?,
+            };
+            let (operator, phc) = found.map_or((None, None), |(operator, phc)| (Some(operator), Some(phc)));
+            // At most one Argon2 check per core at once; a dummy one for unknown emails.
+            let matched = services
+                .password_checks
+                .verify(phc, password)
+                .await
+                .map_err(|_| AppError::TooManyRequests(too_many(std::time::Duration::from_secs(1))))?;
             let operator = match (operator, matched) {
                 (Some(operator), true) => operator,
                 (operator, _) => {
-                    let actor = Actor::SignInAttempt { email: email.trim().to_owned(), operator_id: operator.map(|o| o.id), address };
+                    services.throttle.failed(email.key());
+                    let actor = Actor::SignInAttempt {
+                        email: email.as_str().to_owned(),
+                        operator_id: operator.map(|o| o.id),
+                        address: address.map(|a| a.to_string()),
+                    };
                     services.store.record_session_event(&actor, AuditAction::SignInFailed, serde_json::json!({})).await?;
                     return Err(AppError::invalid("credentials", WRONG_CREDENTIALS));
                 }
             };
+            services.throttle.succeeded(email.key());
             let session = leptos_axum::extract::<tower_sessions::Session>().await.map_err(|_| {
                 tracing::error!("sign_in called without the session layer");
                 AppError::Internal
@@ -59,7 +61,10 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             // A new id at sign-in, so a session id planted before it is useless.
             session.cycle_id().await.map_err(session_error)?;
             session.insert(SESSION_OPERATOR, &operator).await.map_err(session_error)?;
-            services.store.record_session_event(&Actor::operator(&operator, address), AuditAction::SignedIn, serde_json::json!({})).await?;
+            // The session's absolute lifetime counts from here.
+            session.insert(SESSION_SIGNED_IN_AT, chrono::Utc::now().timestamp()).await.map_err(session_error)?;
+            let actor = Actor::operator(&operator, address.map(|a| a.to_string()));
+            services.store.record_session_event(&actor, AuditAction::SignedIn, serde_json::json!({})).await?;
             leptos_axum::redirect(&safe_next(next.as_deref()));
             Ok(())
         }

@@ -1,0 +1,358 @@
+//! The findings of the security review (issue 10), each with the test that
+//! shows it fixed: body limits on the bytes that arrive, the email parsed
+//! before anything records it, separate sign-in limits with a back-off,
+//! proxy headers believed only from trusted proxies, IPv6 limits per /64,
+//! webhook addresses and ports refused by every door, `__Host-` cookies
+//! and HSTS over https.
+
+mod common;
+
+use app::{
+    domain::{
+        address::{WebhookPolicy, REFUSED_EXAMPLES},
+        client_address::TrustedProxies,
+        draft::field,
+    },
+    error::AppError,
+    settings::Settings,
+};
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{header, Method, Request, StatusCode},
+};
+use common::{http::Server, Multipart, Reply, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
+use keyhold::cli::{create_key, NewKey};
+use sqlx::PgPool;
+use std::{
+    net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn limit(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap()
+}
+
+/// An anonymous app that knows the test operator, with these settings.
+async fn with_operator(pool: PgPool, settings: Settings) -> TestApp {
+    let app = TestApp::anonymous(pool).with_settings(settings);
+    app.operator(OPERATOR_EMAIL, &TestApp::operator_password_hash()).await;
+    app
+}
+
+/// `sign_in` as the form posts it, from `peer`, with these extra headers.
+fn sign_in_from(peer: &str, email: &str, password: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let body = url::form_urlencoded::Serializer::new(String::new()).append_pair("email", email).append_pair("password", password).finish();
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/rpc/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut request = request.body(Body::from(body)).unwrap();
+    let ip: IpAddr = peer.parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(SocketAddr::new(ip, 40000)));
+    request
+}
+
+fn signed_in(reply: &Reply) -> bool {
+    reply.status.is_success() || reply.status.is_redirection()
+}
+
+async fn audit_rows(app: &TestApp) -> i64 {
+    app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'operator.sign%'").await
+}
+
+// --- 1. body limits on the bytes that arrive ------------------------------------------
+
+/// Sends `body` to `path` on `server` with `Transfer-Encoding: chunked`
+/// (no length given), in chunks of 16 KiB, with the session `cookie` if
+/// given, and answers the whole response.
+async fn post_chunked(server: &Server, path: &str, content_type: &str, body: &[u8], cookie: Option<&str>) -> String {
+    let mut conn = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let cookie = cookie.map(|c| format!("cookie: {c}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {}\r\n{cookie}content-type: {content_type}\r\naccept: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        server.addr
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body.chunks(16 * 1024) {
+        // The server may answer and close before it has read everything.
+        if conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err()
+            || conn.write_all(chunk).await.is_err()
+            || conn.write_all(b"\r\n").await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = conn.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_chunked_sign_in_over_the_limit_is_refused_with_413_and_nothing_of_it_is_recorded(pool: PgPool) {
+    let app = with_operator(pool, Settings::default()).await;
+    let server = Server::start(app.router.clone()).await;
+    let email = "a".repeat(390_000);
+    let body = format!("email={email}%40example.com&password=whatever-it-is");
+    let status = post_chunked(&server, "/rpc/sign_in", "application/x-www-form-urlencoded", body.as_bytes(), None).await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    assert_eq!(audit_rows(&app).await, 0, "nothing of the request reaches the audit log");
+    let longest: Option<i32> = sqlx::query_scalar("SELECT max(length(operator_email)) FROM audit_log").fetch_one(&app.pool).await.unwrap();
+    assert!(longest.unwrap_or(0) <= 254);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn chunked_bodies_are_limited_on_every_route_group(pool: PgPool) {
+    let app = TestApp::new(pool);
+    app.sign_in_as_operator().await;
+    let cookie = app.session_cookie().unwrap();
+    let server = Server::start(app.router.clone()).await;
+    // The verification API: 4 KiB.
+    let verify = format!(r#"{{"key": "{}"}}"#, "k".repeat(8 * 1024));
+    let answer = post_chunked(&server, "/api/v1/keys/verify", "application/json", verify.as_bytes(), None).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "verify: {answer}");
+    // A signed-in server function: 64 KiB.
+    let body = format!("q={}", "a".repeat(100 * 1024));
+    let answer = post_chunked(&server, "/rpc/list_keys", "application/x-www-form-urlencoded", body.as_bytes(), Some(&cookie)).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "list_keys: {answer}");
+    assert!(answer.contains("The request is too large."), "{answer}");
+    // The key forms take the avatar: 1 MiB and the rest, not more.
+    let content_type = format!("multipart/form-data; boundary={}", common::BOUNDARY);
+    let answer = post_chunked(&server, "/rpc/create_key", &content_type, &vec![b'x'; 1300 * 1024], Some(&cookie)).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "create_key: {answer}");
+    assert_eq!(app.key_count().await, 0);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn an_email_that_is_not_one_is_refused_before_the_throttle_and_the_audit_log(pool: PgPool) {
+    let app = with_operator(pool, Settings { sign_in_limit: limit(2), ..Settings::default() }).await;
+    let long = format!("{}@example.com", "a".repeat(300));
+    for email in [long.as_str(), "not-an-email", "two@@example.com"] {
+        for _ in 0..3 {
+            let reply = app.send_raw(sign_in_from("10.0.0.1", email, "whatever-it-is", &[])).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+            assert!(reply.err().field_message("email").is_some(), "{}", reply.text());
+        }
+    }
+    assert_eq!(audit_rows(&app).await, 0);
+    // None of those used up the address's two attempts.
+    let reply = app.send_raw(sign_in_from("10.0.0.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
+    assert!(signed_in(&reply), "{} {}", reply.status, reply.text());
+}
+
+// --- 3. sign-in limits, back-off, trusted proxies -------------------------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn after_five_failures_in_a_row_an_account_waits_even_from_new_addresses(pool: PgPool) {
+    let app = with_operator(pool, Settings::default()).await;
+    for i in 1..=5 {
+        let reply = app.send_raw(sign_in_from(&format!("10.0.0.{i}"), OPERATOR_EMAIL, "wrong-password-guess", &[])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}: {}", reply.text());
+    }
+    // Even the right password, from an address never seen, waits now.
+    let reply = app.send_raw(sign_in_from("10.0.0.99", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+    assert_eq!(reply.err(), AppError::TooManyRequests("Too many attempts, try again in 1 second.".into()));
+    // Another account is not affected.
+    app.operator("second@example.com", &TestApp::operator_password_hash()).await;
+    let other = app.send_raw(sign_in_from("10.0.0.99", "second@example.com", OPERATOR_PASSWORD, &[])).await;
+    assert!(signed_in(&other), "{}", other.text());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_address_limit_and_the_account_limit_are_separate_settings(pool: PgPool) {
+    // Many accounts from one address: the address limit.
+    let settings = Settings { sign_in_limit: limit(3), sign_in_account_limit: limit(100), ..Settings::default() };
+    let app = with_operator(pool.clone(), settings).await;
+    for i in 0..3 {
+        let reply = app.send_raw(sign_in_from("10.0.0.1", &format!("guess{i}@example.com"), "wrong-password", &[])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = app.send_raw(sign_in_from("10.0.0.1", "guess9@example.com", "wrong-password", &[])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    // One account from many addresses: the account limit, not the address one.
+    let settings = Settings { sign_in_limit: limit(100), sign_in_account_limit: limit(2), ..Settings::default() };
+    let app = app.with_settings(settings);
+    for ip in ["10.0.1.1", "10.0.1.2"] {
+        let reply = app.send_raw(sign_in_from(ip, "target@example.com", "wrong-password", &[])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = app.send_raw(sign_in_from("10.0.1.3", "TARGET@example.com", "wrong-password", &[])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "the account limit counts the normalised email");
+}
+
+fn behind_proxy(settings: Settings) -> Settings {
+    Settings { trusted_proxies: TrustedProxies::parse("127.0.0.1").unwrap(), ..settings }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn x_forwarded_for_names_the_client_only_when_a_trusted_proxy_sends_it(pool: PgPool) {
+    let app = with_operator(pool, behind_proxy(Settings { sign_in_limit: limit(2), ..Settings::default() })).await;
+    let from = |client: &str| [("x-forwarded-for", client.to_owned())];
+    // Through the proxy, each client has its own budget...
+    for _ in 0..2 {
+        let reply =
+            app.send_raw(sign_in_from("127.0.0.1", "a@example.com", "wrong-password", &[("x-forwarded-for", "198.51.100.1")])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = app.send_raw(sign_in_from("127.0.0.1", "b@example.com", "wrong-password", &[("x-forwarded-for", "198.51.100.1")])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "198.51.100.1 used its budget");
+    let reply = app.send_raw(sign_in_from("127.0.0.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[("x-forwarded-for", "198.51.100.2")])).await;
+    assert!(signed_in(&reply), "another client behind the proxy: {}", reply.text());
+    // ...and the audit log records the client, not the proxy.
+    let addresses: Vec<Option<String>> = sqlx::query_scalar("SELECT address FROM audit_log WHERE action LIKE 'operator.sign%' ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(addresses, [Some("198.51.100.1".into()), Some("198.51.100.1".into()), Some("198.51.100.2".into())]);
+    // A peer that is not a trusted proxy cannot pick its address.
+    for (i, client) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
+        let headers = from(client);
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = app.send_raw(sign_in_from("192.0.2.50", &format!("c{i}@example.com"), "wrong-password", &headers)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = app.send_raw(sign_in_from("192.0.2.50", "c9@example.com", "wrong-password", &[("x-forwarded-for", "203.0.113.3")])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "the untrusted peer's own budget");
+}
+
+fn verify_from(peer: &str, forwarded_for: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().method(Method::POST).uri("/api/v1/keys/verify").header(header::CONTENT_TYPE, "application/json");
+    if let Some(client) = forwarded_for {
+        request = request.header("x-forwarded-for", client);
+    }
+    let mut request = request.body(Body::from(r#"{"key": "kh_nonsense"}"#)).unwrap();
+    request.extensions_mut().insert(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 40000)));
+    request
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_verify_rate_limit_counts_forwarded_clients_and_ipv6_64s(pool: PgPool) {
+    let app = TestApp::anonymous(pool).with_settings(behind_proxy(Settings { verify_rate_limit: limit(2), ..Settings::default() }));
+    for _ in 0..2 {
+        assert_eq!(app.send_raw(verify_from("127.0.0.1", Some("198.51.100.1"))).await.status, StatusCode::OK);
+    }
+    assert_eq!(app.send_raw(verify_from("127.0.0.1", Some("198.51.100.1"))).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.send_raw(verify_from("127.0.0.1", Some("198.51.100.2"))).await.status, StatusCode::OK);
+    // One IPv6 /64 is one client, whichever of its addresses it uses.
+    assert_eq!(app.send_raw(verify_from("2001:db8:1:2::1", None)).await.status, StatusCode::OK);
+    assert_eq!(app.send_raw(verify_from("2001:db8:1:2::2", None)).await.status, StatusCode::OK);
+    assert_eq!(app.send_raw(verify_from("2001:db8:1:2:ffff::3", None)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.send_raw(verify_from("2001:db8:1:3::1", None)).await.status, StatusCode::OK);
+}
+
+// --- 6. webhook addresses and ports, refused by every door ----------------------------
+
+fn url_of(example: &str) -> String {
+    match example.parse::<IpAddr>().unwrap() {
+        IpAddr::V4(v4) => format!("http://{v4}/hook"),
+        IpAddr::V6(v6) => format!("http://[{v6}]/hook"),
+    }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn every_special_address_and_internal_port_is_refused_by_the_keys_page(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let account = app.default_account().await;
+    let ports = ["https://hooks.example.com:6379/", "https://hooks.example.com:5432/", "http://hooks.example.com:22/"];
+    for url in REFUSED_EXAMPLES.iter().map(|e| url_of(e)).chain(ports.map(String::from)) {
+        let reply = app.create_key(&Multipart::key(&format!("Key {url}"), &url, &[account.id])).await;
+        let errors = reply.invalid_fields();
+        assert_eq!(errors.len(), 1, "{url}: {errors:?}");
+        assert_eq!(errors[0].0, field::WEBHOOK_URL, "{url}");
+    }
+    assert_eq!(app.key_count().await, 0);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn every_special_address_and_internal_port_is_refused_by_the_command_line(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let vault = app.state.services.vault.clone();
+    let ports = ["https://hooks.example.com:6379/", "http://hooks.example.com:11211/"];
+    for url in REFUSED_EXAMPLES.iter().map(|e| url_of(e)).chain(ports.map(String::from)) {
+        let new = NewKey { name: "Cli".into(), webhook_url: url.clone(), accounts: vec!["Default".into()] };
+        let err = create_key(&app.store, &vault, &WebhookPolicy::STRICT, &new).await.unwrap_err();
+        assert!(err.field_message(field::WEBHOOK_URL).is_some(), "{url}: {err:?}");
+    }
+    // The review's example, with private addresses allowed: the port is still refused.
+    let redis = NewKey { name: "Redis".into(), webhook_url: "http://127.0.0.1:6379/".into(), accounts: vec!["Default".into()] };
+    let err = create_key(&app.store, &vault, &WebhookPolicy::ALLOW_PRIVATE, &redis).await.unwrap_err();
+    assert!(err.field_message(field::WEBHOOK_URL).unwrap().contains("ports"), "{err:?}");
+    assert_eq!(app.key_count().await, 0);
+}
+
+// --- 9. __Host- cookie and HSTS over https ---------------------------------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn over_https_the_cookie_is_host_prefixed_and_hsts_is_sent(pool: PgPool) {
+    let https = Settings { public_origin: Some("https://keys.example.com".into()), ..Settings::default() };
+    let app = with_operator(pool.clone(), https).await;
+    let reply = app.send_raw(sign_in_from("10.0.0.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
+    let cookie = reply.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-keyhold_session="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    assert_eq!(reply.headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(), keyhold::HSTS);
+    let page = app.get("/keys").await;
+    assert_eq!(page.status, StatusCode::OK, "the prefixed cookie signs in");
+    assert_eq!(page.headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(), keyhold::HSTS);
+    // Over plain http: the plain name, no HSTS.
+    let plain = with_operator(pool, Settings::default()).await;
+    let reply = plain.send_raw(sign_in_from("10.0.0.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
+    let cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("keyhold_session="), "{cookie}");
+    assert!(reply.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+}
+
+// --- 4. sessions end 12 hours after sign-in, however busy -----------------------------
+
+/// Moves every session's sign-in time `seconds` into the past.
+async fn age_sessions(app: &TestApp, seconds: i64) {
+    sqlx::query("UPDATE sessions SET data = jsonb_set(data, '{signed_in_at}', to_jsonb((data->>'signed_in_at')::bigint - $1))")
+        .bind(seconds)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_session_ends_at_its_max_age_after_sign_in_however_busy(pool: PgPool) {
+    let app = TestApp::new(pool);
+    app.sign_in_as_operator().await;
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK);
+    // A minute short of 12 hours after sign-in, still going (and kept alive)...
+    age_sessions(&app, 12 * 3600 - 60).await;
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK);
+    // ...and past it, ended, for this cookie and every copy of it.
+    age_sessions(&app, 61).await;
+    let cookie = app.session_cookie().unwrap();
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+    let mut copy = Request::builder().method(Method::POST).uri("/rpc/list_keys").header(header::ACCEPT, "application/json");
+    copy = copy.header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    assert_eq!(app.send_raw(copy.body(Body::from("q=")).unwrap()).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_session_lifetimes_are_settings(pool: PgPool) {
+    let settings = Settings { session_max_age: std::time::Duration::from_secs(3600), ..Settings::default() };
+    let app = TestApp::new(pool).with_settings(settings);
+    app.sign_in_as_operator().await;
+    let reply = app.rpc("list_keys", &[("q", "")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    age_sessions(&app, 3600).await;
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::UNAUTHORIZED);
+    let from_env = Settings::from_vars(|name| match name {
+        "KEYHOLD_SESSION_IDLE" => Some("15min".into()),
+        "KEYHOLD_SESSION_MAX_AGE" => Some("8h".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!((from_env.session_idle.as_secs(), from_env.session_max_age.as_secs()), (15 * 60, 8 * 3600));
+    assert_eq!((Settings::default().session_idle.as_secs(), Settings::default().session_max_age.as_secs()), (30 * 60, 12 * 3600));
+}
