@@ -19,6 +19,17 @@ ensure_build_tools() {
   fi
 }
 
+# sqlx-cli (`cargo sqlx prepare`) of the version of the sqlx library in
+# Cargo.lock, built with PostgreSQL support only (about two minutes, once).
+ensure_sqlx_cli() {
+  local want
+  want=$(awk '/^name = "sqlx"$/ { getline; gsub(/[^0-9.]/, "", $0); print; exit }' Cargo.lock)
+  if ! command -v cargo-sqlx >/dev/null || [ "$(cargo sqlx --version | awk '{print $2}')" != "$want" ]; then
+    echo "==> installing sqlx-cli $want (about two minutes, once)"
+    cargo install sqlx-cli --version "$want" --no-default-features --features postgres --locked
+  fi
+}
+
 # Installs Debian packages (as root, or through sudo).
 apt_install() {
   local sudo=()

@@ -10,7 +10,7 @@ use crate::{
     },
     error::AppError,
 };
-use std::collections::HashMap;
+use std::collections::{hash_map::Entry, HashMap};
 use uuid::Uuid;
 
 #[async_trait::async_trait]
@@ -39,9 +39,9 @@ pub trait WebhookStore: Send + Sync + 'static {
     async fn signing_secrets(&self, vault: &TokenVault, key_ids: &[Uuid]) -> Result<HashMap<Uuid, WebhookSecret>, AppError> {
         let mut sealed = self.sealed_webhook_secrets(key_ids).await?;
         for &id in key_ids {
-            if !sealed.contains_key(&id) {
+            if let Entry::Vacant(slot) = sealed.entry(id) {
                 let fresh = WebhookSecret::generate().seal(vault, id);
-                sealed.insert(id, self.init_webhook_secret(id, &fresh).await?);
+                slot.insert(self.init_webhook_secret(id, &fresh).await?);
             }
         }
         let mut open = HashMap::with_capacity(sealed.len());

@@ -55,27 +55,26 @@ pub(super) async fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry<
     if !entry.changes.is_empty() {
         details["changes"] = serde_json::to_value(&entry.changes).map_err(|_| AppError::Internal)?;
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (actor_kind, operator_id, operator_email, address, action, key_id, key_name, account_id, account_name, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        actor.kind(),
+        actor.operator_id(),
+        actor.label(),
+        actor.address(),
+        entry.action.as_str(),
+        entry.key.map(|(id, _)| id),
+        entry.key.map(|(_, name)| name),
+        entry.account.map(|(id, _)| id),
+        entry.account.map(|(_, name)| name),
+        details
     )
-    .bind(actor.kind())
-    .bind(actor.operator_id())
-    .bind(actor.label())
-    .bind(actor.address())
-    .bind(entry.action.as_str())
-    .bind(entry.key.map(|(id, _)| id))
-    .bind(entry.key.map(|(_, name)| name))
-    .bind(entry.account.map(|(id, _)| id))
-    .bind(entry.account.map(|(_, name)| name))
-    .bind(sqlx::types::Json(details))
     .execute(conn)
     .await
     .map_err(internal)?;
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
     at: DateTime<Utc>,
@@ -121,15 +120,16 @@ impl AuditStore for PgStore {
     }
 
     async fn activity(&self, key: Option<Uuid>, limit: i64) -> Result<Vec<ActivityEntry>, AppError> {
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT id, at, operator_email, address, action, key_id, key_name, account_name, details
-             FROM audit_log
-             WHERE $1::uuid IS NULL OR key_id = $1
-             ORDER BY at DESC, id DESC
-             LIMIT $2",
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id, at, operator_email, address, action, key_id, key_name, account_name, details AS "details: _"
+               FROM audit_log
+               WHERE $1::uuid IS NULL OR key_id = $1
+               ORDER BY at DESC, id DESC
+               LIMIT $2"#,
+            key,
+            limit
         )
-        .bind(key)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
@@ -137,15 +137,15 @@ impl AuditStore for PgStore {
     }
 
     async fn activity_keys(&self) -> Result<Vec<ActivityKey>, AppError> {
-        sqlx::query_as::<_, (Uuid, String)>(
-            "SELECT DISTINCT ON (key_id) key_id, key_name FROM audit_log
-             WHERE key_id IS NOT NULL AND key_name IS NOT NULL
-             ORDER BY key_id, at DESC, id DESC",
+        sqlx::query!(
+            r#"SELECT DISTINCT ON (key_id) key_id AS "id!", key_name AS "name!" FROM audit_log
+               WHERE key_id IS NOT NULL AND key_name IS NOT NULL
+               ORDER BY key_id, at DESC, id DESC"#
         )
         .fetch_all(&self.pool)
         .await
         .map(|rows| {
-            let mut keys: Vec<_> = rows.into_iter().map(|(id, name)| ActivityKey { id, name }).collect();
+            let mut keys: Vec<_> = rows.into_iter().map(|r| ActivityKey { id: r.id, name: r.name }).collect();
             keys.sort_by_key(|k| k.name.to_lowercase());
             keys
         })

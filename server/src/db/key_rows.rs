@@ -10,20 +10,21 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
+/// A row of the `api_key_listing` view, selected with
+/// every column named (the view's columns would otherwise all be nullable).
 pub(super) struct KeyRow {
-    id: Uuid,
-    name: String,
-    webhook_url: String,
-    blocked: bool,
-    version: i64,
-    created_at: DateTime<Utc>,
-    has_avatar: bool,
+    pub(super) id: Uuid,
+    pub(super) name: String,
+    pub(super) webhook_url: String,
+    pub(super) blocked: bool,
+    pub(super) version: i64,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) has_avatar: bool,
     /// `[[id, name], ...]` as JSON, ordered by account name.
-    accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
-    expires_at: Option<DateTime<Utc>>,
-    last_used_at: Option<DateTime<Utc>>,
-    webhook_failing: bool,
+    pub(super) accounts: sqlx::types::Json<Vec<(Uuid, String)>>,
+    pub(super) expires_at: Option<DateTime<Utc>>,
+    pub(super) last_used_at: Option<DateTime<Utc>>,
+    pub(super) webhook_failing: bool,
 }
 
 impl From<KeyRow> for ApiKey {
@@ -51,11 +52,17 @@ pub(super) fn key_gone() -> AppError {
 
 /// The key `id`, or [`key_gone`].
 pub(super) async fn fetch_key(conn: &mut PgConnection, id: Uuid) -> Result<ApiKey, AppError> {
-    sqlx::query_as::<_, KeyRow>("SELECT * FROM api_key_listing WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(internal)?
-        .map(ApiKey::from)
-        .ok_or_else(key_gone)
+    sqlx::query_as!(
+        KeyRow,
+        r#"SELECT id AS "id!", name AS "name!", webhook_url AS "webhook_url!", blocked AS "blocked!", version AS "version!",
+                  created_at AS "created_at!", has_avatar AS "has_avatar!", accounts AS "accounts!: _", expires_at,
+                  last_used_at, webhook_failing AS "webhook_failing!"
+           FROM api_key_listing WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(internal)?
+    .map(ApiKey::from)
+    .ok_or_else(key_gone)
 }

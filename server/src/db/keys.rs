@@ -41,13 +41,13 @@ fn like_pattern(search: &str) -> String {
 
 /// Replaces the key's accounts; an id that is not an account is a field error.
 async fn set_accounts(conn: &mut PgConnection, id: Uuid, accounts: &[Uuid]) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM api_key_accounts WHERE key_id = $1").bind(id).execute(&mut *conn).await.map_err(internal)?;
-    let inserted = sqlx::query(
+    sqlx::query!("DELETE FROM api_key_accounts WHERE key_id = $1", id).execute(&mut *conn).await.map_err(internal)?;
+    let inserted = sqlx::query!(
         "INSERT INTO api_key_accounts (key_id, account_id)
          SELECT $1, a.id FROM accounts a WHERE a.id = ANY($2)",
+        id,
+        accounts
     )
-    .bind(id)
-    .bind(accounts)
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
@@ -61,12 +61,12 @@ async fn set_accounts(conn: &mut PgConnection, id: Uuid, accounts: &[Uuid]) -> R
 }
 
 async fn set_avatar(conn: &mut PgConnection, id: Uuid, avatar: &Avatar) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO api_key_avatars (key_id, png) VALUES ($1, $2)
          ON CONFLICT (key_id) DO UPDATE SET png = EXCLUDED.png, updated_at = now()",
+        id,
+        avatar.png()
     )
-    .bind(id)
-    .bind(avatar.png())
     .execute(conn)
     .await
     .map_err(internal)?;
@@ -84,11 +84,11 @@ fn name_taken(err: sqlx::Error, draft: &KeyDraft) -> AppError {
 /// The key's version and blocked state, its row locked until the
 /// transaction ends.
 async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(i64, bool), AppError> {
-    sqlx::query_as::<_, (i64, bool)>("SELECT version, blocked FROM api_keys WHERE id = $1 FOR UPDATE")
-        .bind(id)
+    sqlx::query!("SELECT version, blocked FROM api_keys WHERE id = $1 FOR UPDATE", id)
         .fetch_optional(conn)
         .await
         .map_err(internal)?
+        .map(|row| (row.version, row.blocked))
         .ok_or_else(key_gone)
 }
 
@@ -102,14 +102,14 @@ fn changed_meanwhile(operation: &KeyOperation) -> AppError {
 }
 
 async fn modify(conn: &mut PgConnection, id: Uuid, draft: &KeyDraft, avatar: &AvatarChange) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE api_keys SET name = $2, webhook_url = $3, expires_at = $4, version = version + 1, updated_at = now()
          WHERE id = $1",
+        id,
+        draft.name().as_str(),
+        draft.webhook_url().as_str(),
+        draft.expires_at()
     )
-    .bind(id)
-    .bind(draft.name().as_str())
-    .bind(draft.webhook_url().as_str())
-    .bind(draft.expires_at())
     .execute(&mut *conn)
     .await
     .map_err(|e| name_taken(e, draft))?;
@@ -117,7 +117,7 @@ async fn modify(conn: &mut PgConnection, id: Uuid, draft: &KeyDraft, avatar: &Av
     match avatar {
         AvatarChange::Keep => Ok(()),
         AvatarChange::Remove => {
-            sqlx::query("DELETE FROM api_key_avatars WHERE key_id = $1").bind(id).execute(conn).await.map_err(internal).map(drop)
+            sqlx::query!("DELETE FROM api_key_avatars WHERE key_id = $1", id).execute(conn).await.map_err(internal).map(drop)
         }
         AvatarChange::Replace(a) => set_avatar(conn, id, a).await,
     }
@@ -128,9 +128,7 @@ async fn set_blocked(conn: &mut PgConnection, id: Uuid, blocked: bool, currently
         let state = if blocked { "blocked" } else { "unblocked" };
         return Err(AppError::Conflict(format!("This API key was already {state} in another tab or by another operator.")));
     }
-    sqlx::query("UPDATE api_keys SET blocked = $2, version = version + 1, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(blocked)
+    sqlx::query!("UPDATE api_keys SET blocked = $2, version = version + 1, updated_at = now() WHERE id = $1", id, blocked)
         .execute(conn)
         .await
         .map_err(internal)?;
@@ -138,35 +136,34 @@ async fn set_blocked(conn: &mut PgConnection, id: Uuid, blocked: bool, currently
 }
 
 async fn roll(conn: &mut PgConnection, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<(), AppError> {
-    let old_hash: Vec<u8> =
-        sqlx::query_scalar("SELECT token_hash FROM api_keys WHERE id = $1").bind(id).fetch_one(&mut *conn).await.map_err(internal)?;
+    let old_hash =
+        sqlx::query_scalar!("SELECT token_hash FROM api_keys WHERE id = $1", id).fetch_one(&mut *conn).await.map_err(internal)?;
     // Old tokens past their grace are of no use any more.
-    sqlx::query("DELETE FROM api_key_previous_tokens WHERE key_id = $1 AND valid_until <= now()")
-        .bind(id)
+    sqlx::query!("DELETE FROM api_key_previous_tokens WHERE key_id = $1 AND valid_until <= now()", id)
         .execute(&mut *conn)
         .await
         .map_err(internal)?;
     if let Some(grace) = grace {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO api_key_previous_tokens (token_hash, key_id, valid_until)
              VALUES ($1, $2, now() + make_interval(secs => $3))",
+            old_hash,
+            id,
+            grace.num_seconds() as f64
         )
-        .bind(&old_hash)
-        .bind(id)
-        .bind(grace.num_seconds() as f64)
         .execute(&mut *conn)
         .await
         .map_err(internal)?;
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE api_keys SET token_hash = $2, token_nonce = $3, token_ciphertext = $4,
                 version = version + 1, updated_at = now()
          WHERE id = $1",
+        id,
+        token.hash,
+        token.nonce,
+        token.ciphertext
     )
-    .bind(id)
-    .bind(&token.hash)
-    .bind(&token.nonce)
-    .bind(&token.ciphertext)
     .execute(conn)
     .await
     .map_err(internal)?;
@@ -176,15 +173,19 @@ async fn roll(conn: &mut PgConnection, id: Uuid, token: &SealedToken, grace: Opt
 #[async_trait::async_trait]
 impl KeyStore for PgStore {
     async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError> {
-        let rows = sqlx::query_as::<_, KeyRow>(
-            "SELECT * FROM api_key_listing
-             WHERE $1 = '' OR lower(name) LIKE $2 ESCAPE '\\'
-             ORDER BY created_at DESC, id DESC
-             LIMIT $3",
+        let rows = sqlx::query_as!(
+            KeyRow,
+            r#"SELECT id AS "id!", name AS "name!", webhook_url AS "webhook_url!", blocked AS "blocked!", version AS "version!",
+                      created_at AS "created_at!", has_avatar AS "has_avatar!", accounts AS "accounts!: _", expires_at,
+                      last_used_at, webhook_failing AS "webhook_failing!"
+               FROM api_key_listing
+               WHERE $1 = '' OR lower(name) LIKE $2 ESCAPE '\'
+               ORDER BY created_at DESC, id DESC
+               LIMIT $3"#,
+            search,
+            like_pattern(search),
+            limit
         )
-        .bind(search)
-        .bind(like_pattern(search))
-        .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
@@ -197,8 +198,7 @@ impl KeyStore for PgStore {
     }
 
     async fn avatar(&self, id: Uuid) -> Result<Option<Avatar>, AppError> {
-        sqlx::query_scalar::<_, Vec<u8>>("SELECT png FROM api_key_avatars WHERE key_id = $1")
-            .bind(id)
+        sqlx::query_scalar!("SELECT png FROM api_key_avatars WHERE key_id = $1", id)
             .fetch_optional(&self.pool)
             .await
             .map(|png| png.map(Avatar::from_stored))
@@ -208,16 +208,16 @@ impl KeyStore for PgStore {
     async fn create_key(&self, actor: &Actor, new: &NewKey) -> Result<ApiKey, AppError> {
         let NewKey { draft, avatar, token } = new;
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let id: Uuid = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            draft.name().as_str(),
+            draft.webhook_url().as_str(),
+            token.hash,
+            token.nonce,
+            token.ciphertext,
+            draft.expires_at()
         )
-        .bind(draft.name().as_str())
-        .bind(draft.webhook_url().as_str())
-        .bind(&token.hash)
-        .bind(&token.nonce)
-        .bind(&token.ciphertext)
-        .bind(draft.expires_at())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| name_taken(e, draft))?;
@@ -246,7 +246,7 @@ impl KeyStore for PgStore {
             KeyOperation::Unblock => set_blocked(&mut tx, id, false, blocked).await?,
             KeyOperation::Roll { token, grace } => roll(&mut tx, id, token, *grace).await?,
             KeyOperation::Delete => {
-                sqlx::query("DELETE FROM api_keys WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
+                sqlx::query!("DELETE FROM api_keys WHERE id = $1", id).execute(&mut *tx).await.map_err(internal)?;
             }
         }
         // A deleted key's event and answer describe it as it was.
@@ -270,17 +270,14 @@ impl KeyStore for PgStore {
 
     async fn copy_token(&self, actor: &Actor, id: Uuid) -> Result<SealedToken, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let (name, hash, nonce, ciphertext) = sqlx::query_as::<_, (String, Vec<u8>, Vec<u8>, Vec<u8>)>(
-            "SELECT name, token_hash, token_nonce, token_ciphertext FROM api_keys WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
-        .ok_or_else(key_gone)?;
-        audit::record(&mut tx, actor, Entry::key(AuditAction::KeyTokenCopied, id, &name)).await?;
+        let row = sqlx::query!("SELECT name, token_hash, token_nonce, token_ciphertext FROM api_keys WHERE id = $1", id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(key_gone)?;
+        audit::record(&mut tx, actor, Entry::key(AuditAction::KeyTokenCopied, id, &row.name)).await?;
         tx.commit().await.map_err(internal)?;
-        Ok(SealedToken { hash, nonce, ciphertext })
+        Ok(SealedToken { hash: row.token_hash, nonce: row.token_nonce, ciphertext: row.token_ciphertext })
     }
 }
 

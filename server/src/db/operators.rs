@@ -13,40 +13,34 @@ use app::{
     error::AppError,
     store::{OperatorListing, OperatorStore},
 };
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 #[async_trait::async_trait]
 impl OperatorStore for PgStore {
     async fn any_operator(&self) -> Result<bool, AppError> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operators)").fetch_one(&self.pool).await.map_err(internal)
+        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM operators) AS "any!""#).fetch_one(&self.pool).await.map_err(internal)
     }
 
     async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
-        sqlx::query_as::<_, (Uuid, String, String)>(
-            "SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL",
-        )
-        .bind(email.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map(|row| row.map(|(id, email, hash)| (Operator { id, email }, hash)))
-        .map_err(internal)
+        sqlx::query!("SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL", email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map(|row| row.map(|r| (Operator { id: r.id, email: r.email }, r.password_hash)))
+            .map_err(internal)
     }
 
     async fn create_operator(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<Operator, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let id: Uuid = sqlx::query_scalar("INSERT INTO operators (email, password_hash) VALUES ($1, $2) RETURNING id")
-            .bind(email.as_str())
-            .bind(password_hash)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|err| {
-                if violates(&err, "operators_email_unique") {
-                    AppError::invalid("email", format!("An operator with the email {email} already exists."))
-                } else {
-                    internal(err)
-                }
-            })?;
+        let id =
+            sqlx::query_scalar!("INSERT INTO operators (email, password_hash) VALUES ($1, $2) RETURNING id", email.as_str(), password_hash)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|err| {
+                    if violates(&err, "operators_email_unique") {
+                        AppError::invalid("email", format!("An operator with the email {email} already exists."))
+                    } else {
+                        internal(err)
+                    }
+                })?;
         let entry = Entry::new(AuditAction::OperatorCreated).with_details(serde_json::json!({ "email": email.as_str() }));
         audit::record(&mut tx, actor, entry).await?;
         tx.commit().await.map_err(internal)?;
@@ -54,28 +48,25 @@ impl OperatorStore for PgStore {
     }
 
     async fn list_operators(&self) -> Result<Vec<OperatorListing>, AppError> {
-        sqlx::query_as::<_, (String, DateTime<Utc>, Option<DateTime<Utc>>)>(
-            "SELECT email, created_at, disabled_at FROM operators ORDER BY lower(email)",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map(|rows| rows.into_iter().map(|(email, created_at, disabled_at)| OperatorListing { email, created_at, disabled_at }).collect())
-        .map_err(internal)
+        sqlx::query_as!(OperatorListing, "SELECT email, created_at, disabled_at FROM operators ORDER BY lower(email)")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(internal)
     }
 
     async fn disable_operator(&self, actor: &Actor, email: &Email) -> Result<u64, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let id: Uuid = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "UPDATE operators SET disabled_at = COALESCE(disabled_at, now()), updated_at = now()
              WHERE lower(email) = lower($1) RETURNING id",
+            email.as_str()
         )
-        .bind(email.as_str())
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::NotFound(format!("No operator has the email {email}.")))?;
         let ended =
-            sqlx::query("DELETE FROM sessions WHERE operator_id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?.rows_affected();
+            sqlx::query!("DELETE FROM sessions WHERE operator_id = $1", id).execute(&mut *tx).await.map_err(internal)?.rows_affected();
         let entry = Entry::new(AuditAction::OperatorDisabled).with_details(serde_json::json!({ "email": email.as_str() }));
         audit::record(&mut tx, actor, entry).await?;
         tx.commit().await.map_err(internal)?;

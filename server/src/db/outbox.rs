@@ -36,39 +36,49 @@ pub(super) async fn enqueue_with(
     extra: Map<String, Value>,
 ) -> Result<Delivery, AppError> {
     let body = event_body(event, key, Utc::now(), extra);
-    sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO webhook_deliveries (key_id, event_type, payload, url) VALUES ($1, $2, $3, $4)
-         RETURNING {DELIVERY_COLUMNS}"
-    )))
-    .bind(key.id)
-    .bind(event.as_str())
-    .bind(body)
-    .bind(&key.webhook_url)
+    let id = sqlx::query_scalar!(
+        "INSERT INTO webhook_deliveries (key_id, event_type, payload, url) VALUES ($1, $2, $3, $4) RETURNING id",
+        key.id,
+        event.as_str(),
+        body,
+        key.webhook_url
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
+    fetch_delivery(conn, id).await
+}
+
+/// The delivery `id`, as the Deliveries dialog shows it.
+pub(super) async fn fetch_delivery(conn: &mut PgConnection, id: Uuid) -> Result<Delivery, AppError> {
+    sqlx::query_as!(
+        DeliveryRow,
+        r#"SELECT id AS "id!", key_id AS "key_id!", event_type AS "event_type!", url AS "url!", state AS "state!",
+                  attempts AS "attempts!", last_status, last_error, last_attempt_at, next_attempt_at AS "next_attempt_at!",
+                  created_at AS "created_at!"
+           FROM webhook_delivery_listing WHERE id = $1"#,
+        id
+    )
     .fetch_one(conn)
     .await
     .map_err(internal)?
     .try_into()
 }
 
-/// The columns of a [`DeliveryRow`], with `sending` for a pending delivery
-/// under lease.
-pub(super) const DELIVERY_COLUMNS: &str = "id, key_id, event_type, url, attempts, last_status, last_error, last_attempt_at,
-    next_attempt_at, created_at,
-    CASE WHEN state = 'pending' AND locked_until > now() THEN 'sending' ELSE state END AS state";
-
-#[derive(sqlx::FromRow)]
+/// A row of the `webhook_delivery_listing` view (where a pending delivery
+/// under lease is `sending`), every column named.
 pub(super) struct DeliveryRow {
-    id: Uuid,
-    key_id: Uuid,
-    event_type: String,
-    url: String,
-    state: String,
-    attempts: i32,
-    last_status: Option<i32>,
-    last_error: Option<String>,
-    last_attempt_at: Option<DateTime<Utc>>,
-    next_attempt_at: DateTime<Utc>,
-    created_at: DateTime<Utc>,
+    pub(super) id: Uuid,
+    pub(super) key_id: Uuid,
+    pub(super) event_type: String,
+    pub(super) url: String,
+    pub(super) state: String,
+    pub(super) attempts: i32,
+    pub(super) last_status: Option<i32>,
+    pub(super) last_error: Option<String>,
+    pub(super) last_attempt_at: Option<DateTime<Utc>>,
+    pub(super) next_attempt_at: DateTime<Utc>,
+    pub(super) created_at: DateTime<Utc>,
 }
 
 impl TryFrom<DeliveryRow> for Delivery {
@@ -101,19 +111,11 @@ impl TryFrom<DeliveryRow> for Delivery {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ClaimedRow {
-    id: Uuid,
-    key_id: Uuid,
-    payload: String,
-    url: String,
-    attempts: i32,
-}
-
 #[async_trait::async_trait]
 impl Outbox for PgStore {
     async fn claim_deliveries(&self, limit: i64, lease: Duration) -> Result<Vec<Claimed>, AppError> {
-        let rows = sqlx::query_as::<_, ClaimedRow>(
+        sqlx::query_as!(
+            Claimed,
             "WITH due AS (
                  SELECT d.id FROM webhook_deliveries d
                  WHERE d.state = 'pending' AND d.next_attempt_at <= now()
@@ -131,24 +133,23 @@ impl Outbox for PgStore {
                  last_attempt_at = now(), updated_at = now()
              FROM due WHERE d.id = due.id
              RETURNING d.id, d.key_id, d.payload, d.url, d.attempts",
+            limit,
+            lease.as_secs_f64()
         )
-        .bind(limit)
-        .bind(lease.as_secs_f64())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
-        Ok(rows.into_iter().map(|r| Claimed { id: r.id, key_id: r.key_id, payload: r.payload, url: r.url, attempts: r.attempts }).collect())
+        .map_err(internal)
     }
 
     async fn record_delivered(&self, delivery: &Claimed, status: u16) -> Result<(), AppError> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE webhook_deliveries
              SET state = 'delivered', locked_until = NULL, last_status = $2, last_error = NULL,
                  delivered_at = now(), updated_at = now()
              WHERE id = $1 AND state = 'pending'",
+            delivery.id,
+            i32::from(status)
         )
-        .bind(delivery.id)
-        .bind(i32::from(status))
         .execute(&self.pool)
         .await
         .map_err(internal)?;
@@ -162,18 +163,18 @@ impl Outbox for PgStore {
         error: &str,
         retry_in: Option<Duration>,
     ) -> Result<(), AppError> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE webhook_deliveries
              SET state = CASE WHEN $4::float8 IS NULL THEN 'failed' ELSE 'pending' END,
                  next_attempt_at = CASE WHEN $4::float8 IS NULL THEN next_attempt_at
                                         ELSE now() + make_interval(secs => $4::float8) END,
                  locked_until = NULL, last_status = $2, last_error = $3, updated_at = now()
              WHERE id = $1 AND state = 'pending'",
+            delivery.id,
+            status.map(i32::from),
+            error,
+            retry_in.map(|d| d.as_secs_f64())
         )
-        .bind(delivery.id)
-        .bind(status.map(i32::from))
-        .bind(error)
-        .bind(retry_in.map(|d| d.as_secs_f64()))
         .execute(&self.pool)
         .await
         .map_err(internal)?;
@@ -182,17 +183,17 @@ impl Outbox for PgStore {
 
     async fn release_deliveries(&self, claims: &[(Uuid, i32)], attempted: bool) -> Result<(), AppError> {
         let (ids, attempts): (Vec<Uuid>, Vec<i32>) = claims.iter().copied().unzip();
-        sqlx::query(
+        sqlx::query!(
             "UPDATE webhook_deliveries d
              SET locked_until = NULL, updated_at = now(),
                  attempts = CASE WHEN $3 THEN d.attempts ELSE d.attempts - 1 END,
                  last_error = CASE WHEN $3 THEN 'cut short: the server shut down during the attempt' ELSE d.last_error END
              FROM unnest($1::uuid[], $2::int4[]) AS c(id, attempts)
              WHERE d.id = c.id AND d.attempts = c.attempts AND d.state = 'pending'",
+            &ids,
+            &attempts,
+            attempted
         )
-        .bind(&ids)
-        .bind(&attempts)
-        .bind(attempted)
         .execute(&self.pool)
         .await
         .map_err(internal)?;
@@ -200,33 +201,34 @@ impl Outbox for PgStore {
     }
 
     async fn enqueue_expiring(&self) -> Result<usize, AppError> {
-        let due = sqlx::query_as::<_, (Uuid, Vec<i32>)>(
-            "SELECT k.id, array_agg(t.days ORDER BY t.days)
-             FROM api_keys k CROSS JOIN (VALUES (7), (1)) AS t(days)
-             WHERE k.expires_at > now() AND k.expires_at <= now() + make_interval(days => t.days)
-               AND NOT EXISTS (
-                   SELECT 1 FROM webhook_expiry_notices n
-                   WHERE n.key_id = k.id AND n.days = t.days AND n.expires_at = k.expires_at
-               )
-             GROUP BY k.id",
+        let due = sqlx::query!(
+            r#"SELECT k.id, array_agg(t.days ORDER BY t.days) AS "days!"
+               FROM api_keys k CROSS JOIN (VALUES (7), (1)) AS t(days)
+               WHERE k.expires_at > now() AND k.expires_at <= now() + make_interval(days => t.days)
+                 AND NOT EXISTS (
+                     SELECT 1 FROM webhook_expiry_notices n
+                     WHERE n.key_id = k.id AND n.days = t.days AND n.expires_at = k.expires_at
+                 )
+               GROUP BY k.id"#
         )
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
         let mut queued = 0;
-        for (key_id, days) in due {
+        for row in due {
+            let (key_id, days) = (row.id, row.days);
             let Some(&nearest) = days.first() else { continue };
             let mut tx = self.pool.begin().await.map_err(internal)?;
             // The primary key decides which of several workers notifies.
-            let inserted: Vec<i32> = sqlx::query_scalar(
+            let inserted = sqlx::query_scalar!(
                 "INSERT INTO webhook_expiry_notices (key_id, days, expires_at)
                  SELECT k.id, d, k.expires_at FROM api_keys k, unnest($2::int[]) AS d
                  WHERE k.id = $1 AND k.expires_at IS NOT NULL
                  ON CONFLICT DO NOTHING
                  RETURNING days",
+                key_id,
+                &days
             )
-            .bind(key_id)
-            .bind(&days)
             .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
@@ -247,11 +249,11 @@ impl Outbox for PgStore {
     }
 
     async fn prune_deliveries(&self, keep: Duration) -> Result<u64, AppError> {
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM webhook_deliveries
              WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => $1)",
+            keep.as_secs_f64()
         )
-        .bind(keep.as_secs_f64())
         .execute(&self.pool)
         .await
         .map(|r| r.rows_affected())
@@ -259,10 +261,10 @@ impl Outbox for PgStore {
     }
 
     async fn forget_unused_webhook_secrets(&self) -> Result<u64, AppError> {
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM webhook_secrets s
              WHERE NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s.key_id)
-               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.key_id = s.key_id AND d.state = 'pending')",
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.key_id = s.key_id AND d.state = 'pending')"
         )
         .execute(&self.pool)
         .await

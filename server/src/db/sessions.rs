@@ -53,31 +53,53 @@ fn encode(record: &Record) -> session_store::Result<serde_json::Value> {
     serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
-// Both write the record unless its operator has been disabled meanwhile (a
-// request still in flight must not bring an ended session back).
-const INSERT_NEW: &str = "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
-     SELECT $1, $2, $3, $4
-     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
-     ON CONFLICT (id_hash) DO NOTHING";
-const UPSERT: &str = "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
-     SELECT $1, $2, $3, $4
-     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
-     ON CONFLICT (id_hash) DO UPDATE
-     SET data = EXCLUDED.data, operator_id = EXCLUDED.operator_id, expires_at = EXCLUDED.expires_at, updated_at = now()";
+/// How [`PgSessionStore::write`] treats a record whose id is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Write {
+    /// A new session: a taken id writes nothing.
+    New,
+    /// A session saved again: its row is replaced.
+    Upsert,
+}
 
 impl PgSessionStore {
-    /// Runs `sql` (one of the two writes above) for `record`; answers how
-    /// many rows it wrote.
-    async fn write(&self, sql: &'static str, record: &Record) -> session_store::Result<u64> {
-        sqlx::query(sql)
-            .bind(id_hash(&record.id))
-            .bind(encode(record)?)
-            .bind(operator_of(record))
-            .bind(to_chrono(record.expiry_date))
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(backend)
+    /// Writes `record` unless its operator has been disabled meanwhile (a
+    /// request still in flight must not bring an ended session back);
+    /// answers how many rows it wrote.
+    async fn write(&self, how: Write, record: &Record) -> session_store::Result<u64> {
+        let (hash, data, operator, expires) = (id_hash(&record.id), encode(record)?, operator_of(record), to_chrono(record.expiry_date));
+        let written = match how {
+            Write::New => {
+                sqlx::query!(
+                    "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
+                     SELECT $1, $2, $3, $4
+                     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
+                     ON CONFLICT (id_hash) DO NOTHING",
+                    hash,
+                    data,
+                    operator,
+                    expires
+                )
+                .execute(&self.pool)
+                .await
+            }
+            Write::Upsert => {
+                sqlx::query!(
+                    "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
+                     SELECT $1, $2, $3, $4
+                     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
+                     ON CONFLICT (id_hash) DO UPDATE
+                     SET data = EXCLUDED.data, operator_id = EXCLUDED.operator_id, expires_at = EXCLUDED.expires_at, updated_at = now()",
+                    hash,
+                    data,
+                    operator,
+                    expires
+                )
+                .execute(&self.pool)
+                .await
+            }
+        };
+        written.map(|done| done.rows_affected()).map_err(backend)
     }
 }
 
@@ -85,7 +107,7 @@ impl PgSessionStore {
 impl SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let inserted = self.write(INSERT_NEW, record).await?;
+            let inserted = self.write(Write::New, record).await?;
             // A collision of 128 random bits: draw again.
             if inserted == 1 || operator_of(record).is_some() {
                 return Ok(());
@@ -95,27 +117,27 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.write(UPSERT, record).await.map(drop)
+        self.write(Write::Upsert, record).await.map(drop)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = sqlx::query_as::<_, (serde_json::Value, DateTime<Utc>)>(
+        let row = sqlx::query!(
             "SELECT s.data, s.expires_at FROM sessions s
              WHERE s.id_hash = $1 AND s.expires_at > now()
                AND (s.operator_id IS NULL
                     OR EXISTS (SELECT 1 FROM operators o WHERE o.id = s.operator_id AND o.disabled_at IS NULL))",
+            id_hash(id)
         )
-        .bind(id_hash(id))
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        let Some((data, expires_at)) = row else { return Ok(None) };
-        let data = serde_json::from_value(data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: to_time(expires_at) }))
+        let Some(row) = row else { return Ok(None) };
+        let data = serde_json::from_value(row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date: to_time(row.expires_at) }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash(id)).execute(&self.pool).await.map_err(backend)?;
+        sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", id_hash(id)).execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 }
@@ -123,7 +145,7 @@ impl SessionStore for PgSessionStore {
 #[async_trait::async_trait]
 impl ExpiredDeletion for PgSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()").execute(&self.pool).await.map_err(backend)?;
+        sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()").execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 }

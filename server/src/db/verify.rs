@@ -10,7 +10,6 @@ use app::{
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
 struct VerifyRow {
     id: Uuid,
     name: String,
@@ -38,13 +37,14 @@ impl From<VerifyRow> for KeyRecord {
 #[async_trait::async_trait]
 impl VerifyStore for PgStore {
     async fn key_by_token_hash(&self, hash: &[u8]) -> Result<Option<KeyRecord>, AppError> {
-        sqlx::query_as::<_, VerifyRow>(
-            "SELECT k.id, k.name, k.blocked, k.expires_at,
+        sqlx::query_as!(
+            VerifyRow,
+            r#"SELECT k.id, k.name, k.blocked, k.expires_at,
                     COALESCE((
                         SELECT json_agg(json_build_array(a.id, a.name) ORDER BY lower(a.name), a.id)
                         FROM api_key_accounts ka JOIN accounts a ON a.id = ka.account_id
                         WHERE ka.key_id = k.id
-                    ), '[]'::json) AS accounts,
+                    ), '[]'::json) AS "accounts!: _",
                     t.valid_until AS token_valid_until
              FROM (
                  SELECT id AS key_id, NULL::timestamptz AS valid_until FROM api_keys WHERE token_hash = $1
@@ -52,9 +52,9 @@ impl VerifyStore for PgStore {
                  SELECT key_id, valid_until FROM api_key_previous_tokens WHERE token_hash = $1 AND valid_until > now()
              ) t
              JOIN api_keys k ON k.id = t.key_id
-             LIMIT 1",
+             LIMIT 1"#,
+            hash
         )
-        .bind(hash)
         .fetch_optional(&self.pool)
         .await
         .map(|row| row.map(KeyRecord::from))
@@ -63,13 +63,13 @@ impl VerifyStore for PgStore {
 
     /// One statement for the whole batch.
     async fn record_last_used(&self, keys: &[Uuid], times: &[DateTime<Utc>]) -> Result<u64, AppError> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE api_keys AS k SET last_used_at = u.at
              FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
              WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)",
+            keys,
+            times
         )
-        .bind(keys)
-        .bind(times)
         .execute(&self.pool)
         .await
         .map(|done| done.rows_affected())
@@ -78,6 +78,6 @@ impl VerifyStore for PgStore {
 
     /// `SELECT 1`.
     async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+        sqlx::query_scalar!("SELECT 1 AS one").fetch_one(&self.pool).await.is_ok()
     }
 }

@@ -5,7 +5,7 @@ use super::{
     audit::{self, Entry},
     internal,
     key_rows::{fetch_key, key_gone},
-    outbox::{enqueue_with, DeliveryRow, DELIVERY_COLUMNS},
+    outbox::{enqueue_with, fetch_delivery, DeliveryRow},
     PgStore,
 };
 use app::{
@@ -21,8 +21,7 @@ use uuid::Uuid;
 /// The key's name, its row locked until the transaction ends; `NotFound`
 /// if it is gone.
 async fn lock_key_name(conn: &mut PgConnection, key_id: Uuid) -> Result<String, AppError> {
-    sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1 FOR UPDATE")
-        .bind(key_id)
+    sqlx::query_scalar!("SELECT name FROM api_keys WHERE id = $1 FOR UPDATE", key_id)
         .fetch_optional(conn)
         .await
         .map_err(internal)?
@@ -32,19 +31,22 @@ async fn lock_key_name(conn: &mut PgConnection, key_id: Uuid) -> Result<String, 
 #[async_trait::async_trait]
 impl WebhookStore for PgStore {
     async fn deliveries(&self, key_id: Uuid, limit: i64) -> Result<Vec<Delivery>, AppError> {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = $1)")
-            .bind(key_id)
+        let exists = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = $1) AS "exists!""#, key_id)
             .fetch_one(&self.pool)
             .await
             .map_err(internal)?;
         if !exists {
             return Err(key_gone());
         }
-        let rows = sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE key_id = $1 ORDER BY seq DESC LIMIT $2"
-        )))
-        .bind(key_id)
-        .bind(limit)
+        let rows = sqlx::query_as!(
+            DeliveryRow,
+            r#"SELECT id AS "id!", key_id AS "key_id!", event_type AS "event_type!", url AS "url!", state AS "state!",
+                      attempts AS "attempts!", last_status, last_error, last_attempt_at, next_attempt_at AS "next_attempt_at!",
+                      created_at AS "created_at!"
+               FROM webhook_delivery_listing WHERE key_id = $1 ORDER BY seq DESC LIMIT $2"#,
+            key_id,
+            limit
+        )
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
@@ -53,21 +55,20 @@ impl WebhookStore for PgStore {
 
     async fn resend_delivery(&self, actor: &Actor, delivery_id: Uuid) -> Result<Delivery, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let row = sqlx::query_as::<_, DeliveryRow>(sqlx::AssertSqlSafe(format!(
+        let id = sqlx::query_scalar!(
             "INSERT INTO webhook_deliveries (key_id, event_type, payload, url)
              SELECT d.key_id, d.event_type, d.payload, COALESCE(k.webhook_url, d.url)
              FROM webhook_deliveries d LEFT JOIN api_keys k ON k.id = d.key_id
              WHERE d.id = $1
-             RETURNING {DELIVERY_COLUMNS}"
-        )))
-        .bind(delivery_id)
+             RETURNING id",
+            delivery_id
+        )
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::NotFound("This delivery no longer exists.".into()))?;
-        let delivery = Delivery::try_from(row)?;
-        let name: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
-            .bind(delivery.key_id)
+        let delivery = fetch_delivery(&mut tx, id).await?;
+        let name = sqlx::query_scalar!("SELECT name FROM api_keys WHERE id = $1", delivery.key_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(internal)?;
@@ -88,24 +89,23 @@ impl WebhookStore for PgStore {
     }
 
     async fn sealed_webhook_secrets(&self, key_ids: &[Uuid]) -> Result<HashMap<Uuid, SealedBytes>, AppError> {
-        let rows =
-            sqlx::query_as::<_, (Uuid, Vec<u8>, Vec<u8>)>("SELECT key_id, nonce, ciphertext FROM webhook_secrets WHERE key_id = ANY($1)")
-                .bind(key_ids)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(internal)?;
-        Ok(rows.into_iter().map(|(id, nonce, ciphertext)| (id, SealedBytes { nonce, ciphertext })).collect())
+        let rows = sqlx::query!("SELECT key_id, nonce, ciphertext FROM webhook_secrets WHERE key_id = ANY($1)", key_ids)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(internal)?;
+        Ok(rows.into_iter().map(|r| (r.key_id, SealedBytes { nonce: r.nonce, ciphertext: r.ciphertext })).collect())
     }
 
     async fn init_webhook_secret(&self, key_id: Uuid, sealed: &SealedBytes) -> Result<SealedBytes, AppError> {
-        let inserted =
-            sqlx::query("INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
-                .bind(key_id)
-                .bind(&sealed.nonce)
-                .bind(&sealed.ciphertext)
-                .execute(&self.pool)
-                .await
-                .map_err(internal)?;
+        let inserted = sqlx::query!(
+            "INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING",
+            key_id,
+            sealed.nonce,
+            sealed.ciphertext
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(internal)?;
         if inserted.rows_affected() == 1 {
             return Ok(sealed.clone());
         }
@@ -119,13 +119,13 @@ impl WebhookStore for PgStore {
     async fn replace_webhook_secret(&self, actor: &Actor, key_id: Uuid, sealed: &SealedBytes) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let name = lock_key_name(&mut tx, key_id).await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO webhook_secrets (key_id, nonce, ciphertext) VALUES ($1, $2, $3)
              ON CONFLICT (key_id) DO UPDATE SET nonce = EXCLUDED.nonce, ciphertext = EXCLUDED.ciphertext, updated_at = now()",
+            key_id,
+            sealed.nonce,
+            sealed.ciphertext
         )
-        .bind(key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
