@@ -21,11 +21,14 @@ impl OperatorStore for PgStore {
     }
 
     async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
-        sqlx::query!("SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL", email.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map(|row| row.map(|r| (Operator { id: r.id, email: r.email }, r.password_hash)))
-            .map_err(internal)
+        sqlx::query!(
+            "SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL",
+            email.as_str()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map(|row| row.map(|r| (Operator { id: r.id, email: r.email }, r.password_hash)))
+        .map_err(internal)
     }
 
     async fn create_operator(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<Operator, AppError> {
