@@ -19,6 +19,23 @@ ensure_build_tools() {
   fi
 }
 
+# wasm-opt for release builds (cargo-leptos runs `wasm-opt -Oz` on the
+# wasm, and tries to download it, which fails offline, when none is on the
+# PATH): npm's `binaryen` at a version known to work, installed once into
+# a cache directory and put first on the PATH. Debian's binaryen (108) is
+# too old: the wasm it writes does not hydrate.
+: "${KEYHOLD_TOOLS:=${XDG_CACHE_HOME:-$HOME/.cache}/keyhold-tools}"
+BINARYEN_VERSION=132
+ensure_binaryen() {
+  local dir="$KEYHOLD_TOOLS/binaryen-$BINARYEN_VERSION"
+  if ! "$dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    echo "==> installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
+}
+
 # sqlx-cli (`cargo sqlx prepare`) of the version of the sqlx library in
 # Cargo.lock, built with PostgreSQL support only (about two minutes, once).
 ensure_sqlx_cli() {

@@ -23,7 +23,7 @@ pub mod topbar;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
     path, SsrMode,
@@ -45,6 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `keyhold.css`, or `keyhold.<hash>.css` in a release build
+                // with hashed file names (scripts/build-release).
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -61,7 +64,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::toasts::provide_toasts();
     view! {
-        <Stylesheet id="leptos" href="/pkg/keyhold.css" />
         <Title text="Keyhold" />
         <Router>
             <ui::toasts::ToastRegion />

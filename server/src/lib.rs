@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod client;
 pub mod db;
+pub mod pkg;
 pub mod rpc;
 pub mod shutdown;
 pub mod state;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     // to have come from this site).
     let operator_routes = Router::new()
         .route(AVATAR_ROUTE, get(avatar))
+        .merge(pkg::routes(&options))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(require_multipart))

@@ -93,6 +93,7 @@ async fn serve(settings: Settings, store: db::PgStore) -> Result<(), String> {
     let mut leptos_options =
         leptos::prelude::get_configuration(None).map_err(|e| format!("cannot read the Leptos configuration: {e}"))?.leptos_options;
     leptos_options.site_addr = settings.site_addr;
+    keyhold::pkg::detect_hashed_names(&mut leptos_options);
     let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
     let (site_addr, display_url) = (settings.site_addr, settings.display_url());
     let state = AppState::new(leptos_options, store, vault, settings);

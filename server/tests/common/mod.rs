@@ -70,7 +70,12 @@ impl TestApp {
     /// Its background tasks are not started: see
     /// `AppState::start_background_tasks`.
     pub fn with(pool: PgPool, settings: Settings, tuning: VerifyTuning) -> Self {
-        let options = LeptosOptions::builder().output_name("keyhold").build();
+        Self::with_options(pool, LeptosOptions::builder().output_name("keyhold").build(), settings, tuning)
+    }
+
+    /// An app with these Leptos options (where its site's files are, for
+    /// instance), settings and tuning.
+    pub fn with_options(pool: PgPool, options: LeptosOptions, settings: Settings, tuning: VerifyTuning) -> Self {
         let vault = TokenVault::from_base64(&TokenVault::generate_master_key()).expect("a generated master key is valid");
         let store = PgStore::new(pool.clone());
         let state = AppState::new(options, store.clone(), vault, settings).with_verify_tuning(tuning);
