@@ -8,7 +8,6 @@ use axum::{
     extract::Request,
     http::{header, HeaderValue},
     middleware::Next,
-    response::Response,
     Router,
 };
 use leptos::prelude::LeptosOptions;
