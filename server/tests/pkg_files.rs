@@ -57,7 +57,7 @@ fn get(uri: &str, accept_encoding: Option<&str>) -> Request<Body> {
     request.body(Body::empty()).unwrap()
 }
 
-fn header<'a>(reply: &'a Reply, name: header::HeaderName) -> Option<&'a str> {
+fn header(reply: &Reply, name: header::HeaderName) -> Option<&str> {
     reply.headers.get(name).map(|v| v.to_str().unwrap())
 }
 
