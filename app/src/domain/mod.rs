@@ -14,6 +14,7 @@ pub mod draft;
 pub mod expiry;
 pub mod grace;
 pub mod key;
+pub mod key_query;
 pub mod key_status;
 pub mod names;
 pub mod operator;

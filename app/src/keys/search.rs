@@ -4,7 +4,14 @@
 //! shows that key.
 
 use super::state::KeysState;
-use crate::{domain::key::ApiKey, error::AppError, ui::icons::SearchIcon};
+use crate::{
+    domain::{
+        key::ApiKey,
+        key_query::{KeyPage, ListParams},
+    },
+    error::AppError,
+    ui::icons::SearchIcon,
+};
 use leptos::{ev, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use std::time::Duration;
@@ -12,19 +19,10 @@ use std::time::Duration;
 const DEBOUNCE: Duration = Duration::from_millis(250);
 const MAX_SUGGESTIONS: usize = 8;
 
-/// The `/keys` address for a query.
-pub fn keys_href(q: &str) -> String {
-    if q.is_empty() {
-        "/keys".into()
-    } else {
-        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        format!("/keys?q={encoded}")
-    }
-}
-
 #[component]
-pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>) -> impl IntoView {
+pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppError>>) -> impl IntoView {
     let state = expect_context::<KeysState>();
+    let q = Memo::new(move |_| params.read().q.trim().to_owned());
     let text = RwSignal::new(q.get_untracked());
     let focused = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
@@ -38,9 +36,11 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         }
     });
 
+    // A new search starts at the first page, with the same filters.
     let go = move |value: String| {
         let navigate = use_navigate();
-        navigate(&keys_href(&value), NavigateOptions { scroll: false, ..Default::default() });
+        let href = ListParams { q: value, ..params.get_untracked().first_page() }.href();
+        navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
     };
 
     let on_input = move |e: ev::Event| {
@@ -74,7 +74,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         // while the new one is on its way: offer only what matches now.
         keys.get()
             .and_then(Result::ok)
-            .map(|list| list.into_iter().filter(|k| k.name.to_lowercase().contains(&typed)).take(MAX_SUGGESTIONS).collect())
+            .map(|page| page.keys.into_iter().filter(|k| k.name.to_lowercase().contains(&typed)).take(MAX_SUGGESTIONS).collect())
             .unwrap_or_default()
     };
 
@@ -158,20 +158,5 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
                 </ul>
             </Show>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::keys_href;
-
-    #[test]
-    fn an_empty_query_is_the_bare_page() {
-        assert_eq!(keys_href(""), "/keys");
-    }
-
-    #[test]
-    fn queries_are_encoded() {
-        assert_eq!(keys_href("a b&c"), "/keys?q=a+b%26c");
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod key_list;
 mod key_rows;
 mod keys;
 pub mod listen;
