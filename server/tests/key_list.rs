@@ -42,7 +42,7 @@ async fn insert_keys(pool: &PgPool, prefix: &str, n: i32) {
     tx.commit().await.unwrap();
 }
 
-async fn sql(pool: &PgPool, statement: &str) {
+async fn sql(pool: &PgPool, statement: &'static str) {
     sqlx::query(statement).execute(pool).await.unwrap();
 }
 
@@ -71,7 +71,7 @@ async fn expected_order(pool: &PgPool, sort: KeySort) -> Vec<Uuid> {
         KeySort::Name => "lower(name)",
         KeySort::LastUsed => "last_used_at DESC NULLS LAST, id DESC",
     };
-    sqlx::query_scalar(&format!("SELECT id FROM api_keys ORDER BY {order}")).fetch_all(pool).await.unwrap()
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM api_keys ORDER BY {order}"))).fetch_all(pool).await.unwrap()
 }
 
 #[sqlx::test(migrations = "./migrations")]
@@ -146,20 +146,24 @@ async fn walking_the_pages_while_keys_are_added_shows_every_key_once(pool: PgPoo
 }
 
 #[sqlx::test(migrations = "./migrations")]
-async fn going_back_to_the_start_shows_a_full_first_page_with_the_keys_added_meanwhile(pool: PgPool) {
+async fn going_back_after_keys_were_added_shows_the_same_page_then_a_full_first_page_with_them(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     insert_keys(&pool, "Old", 6).await;
+    let at = |link: &Option<PageLink>| position(link.as_ref().unwrap(), KeySort::Newest);
     let first = app.store.list_keys(&query(KeySort::Newest, Position::First, 3)).await.unwrap();
-    let second =
-        app.store.list_keys(&query(KeySort::Newest, position(first.next.as_ref().unwrap(), KeySort::Newest), 3)).await.unwrap();
+    let second = app.store.list_keys(&query(KeySort::Newest, at(&first.next), 3)).await.unwrap();
     let newer = app.key("Newer").await;
 
-    let back =
-        app.store.list_keys(&query(KeySort::Newest, position(second.previous.as_ref().unwrap(), KeySort::Newest), 3)).await.unwrap();
+    let back = app.store.list_keys(&query(KeySort::Newest, at(&second.previous), 3)).await.unwrap();
+    assert_eq!(ids(&back.keys), ids(&first.keys), "the page before is the one shown before");
+    assert_eq!(back.next, first.next);
 
-    assert_eq!(back.previous, None);
-    assert_eq!(back.keys.len(), 3);
-    assert_eq!(back.keys[0].id, newer.id);
+    // Before it, fewer than a page is left: the first page, full.
+    let start = app.store.list_keys(&query(KeySort::Newest, at(&back.previous), 3)).await.unwrap();
+    assert_eq!(start.previous, None);
+    assert_eq!(start.keys.len(), 3);
+    assert_eq!(start.keys[0].id, newer.id);
+    assert_eq!(ids(&start.keys[1..]), ids(&first.keys[..2]));
 }
 
 #[sqlx::test(migrations = "./migrations")]

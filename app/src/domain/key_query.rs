@@ -264,7 +264,7 @@ fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -373,9 +373,7 @@ impl ListParams {
             ("", "") => Position::First,
             (after, "") => Position::After(Cursor::decode(after, sort)?),
             ("", before) => Position::Before(Cursor::decode(before, sort)?),
-            _ => {
-                return Err(AppError::invalid(param::CURSOR, "This page link is damaged or out of date. Go back to the first page."))
-            }
+            _ => return Err(AppError::invalid(param::CURSOR, "This page link is damaged or out of date. Go back to the first page.")),
         };
         Ok(KeyQuery {
             filter: KeyFilter { search: self.q.trim().to_owned(), status: StatusFilter::parse(&self.status)?, account },
@@ -434,7 +432,10 @@ mod tests {
             (by_name.as_str(), KeySort::Oldest),
         ] {
             let err = Cursor::decode(text, sort).unwrap_err();
-            assert_eq!(err.field_message(param::CURSOR).as_deref(), Some("This page link is damaged or out of date. Go back to the first page."));
+            assert_eq!(
+                err.field_message(param::CURSOR).as_deref(),
+                Some("This page link is damaged or out of date. Go back to the first page.")
+            );
         }
         // Newest and Oldest share the creation time.
         assert!(Cursor::decode(&newest, KeySort::Oldest).is_ok());

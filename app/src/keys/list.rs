@@ -57,7 +57,7 @@ fn KeyPageView(page: KeyPage, params: ListParams) -> impl IntoView {
             <p class="empty">{nothing_text(&params)}</p>
             {links}
         }
-            .into_any();
+        .into_any();
     }
     view! {
         <p class="key-count">{total.text()}</p>
@@ -70,7 +70,7 @@ fn KeyPageView(page: KeyPage, params: ListParams) -> impl IntoView {
         </ul>
         {links}
     }
-        .into_any()
+    .into_any()
 }
 
 #[cfg(test)]

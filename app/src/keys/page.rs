@@ -25,10 +25,8 @@ pub fn KeysPage() -> impl IntoView {
             before: get("before"),
         }
     });
-    let keys = Resource::new(
-        move || (params.get(), state.refresh.get()),
-        |(p, _)| list_keys(p.q, p.status, p.account, p.sort, p.after, p.before),
-    );
+    let keys =
+        Resource::new(move || (params.get(), state.refresh.get()), |(p, _)| list_keys(p.q, p.status, p.account, p.sort, p.after, p.before));
     view! {
         <Title text="Keys · Keyhold" />
         <TopBar />

@@ -41,7 +41,7 @@ fn like_pattern(search: &str) -> String {
 }
 
 /// `WHERE` and the filter's conditions.
-fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, filter: &KeyFilter) {
+fn push_filter(sql: &mut QueryBuilder<Postgres>, filter: &KeyFilter) {
     sql.push(" WHERE true");
     if !filter.search.is_empty() {
         // Postgres's lower() on both sides: the index is on lower(name).
@@ -62,9 +62,7 @@ fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, filter: &KeyFilter) {
         }
     });
     if let Some(account) = filter.account {
-        sql.push(" AND EXISTS (SELECT 1 FROM api_key_accounts ka WHERE ka.key_id = k.id AND ka.account_id = ")
-            .push_bind(account)
-            .push(")");
+        sql.push(" AND EXISTS (SELECT 1 FROM api_key_accounts ka WHERE ka.key_id = k.id AND ka.account_id = ").push_bind(account).push(")");
     }
 }
 
@@ -93,7 +91,7 @@ fn order_by(sort: KeySort, direction: Direction) -> &'static str {
 }
 
 /// The condition "after the cursor, reading in `direction`".
-fn push_cursor(sql: &mut QueryBuilder<'_, Postgres>, sort: KeySort, cursor: &Cursor, direction: Direction) {
+fn push_cursor(sql: &mut QueryBuilder<Postgres>, sort: KeySort, cursor: &Cursor, direction: Direction) {
     // Newest and Last used run downwards; Oldest and Name upwards.
     let descending = matches!(sort, KeySort::Newest | KeySort::LastUsed);
     let op = if descending == (direction == Direction::Forward) { " < " } else { " > " };
@@ -119,12 +117,7 @@ fn push_cursor(sql: &mut QueryBuilder<'_, Postgres>, sort: KeySort, cursor: &Cur
 impl PgStore {
     /// Up to `limit + 1` keys from `cursor` in `direction` (the extra one
     /// tells whether there are more), in that reading order.
-    async fn key_rows(
-        &self,
-        query: &KeyQuery,
-        cursor: Option<&Cursor>,
-        direction: Direction,
-    ) -> Result<Vec<ApiKey>, AppError> {
+    async fn key_rows(&self, query: &KeyQuery, cursor: Option<&Cursor>, direction: Direction) -> Result<Vec<ApiKey>, AppError> {
         let mut sql = QueryBuilder::new(COLUMNS);
         push_filter(&mut sql, &query.filter);
         if let Some(cursor) = cursor {
