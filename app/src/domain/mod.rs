@@ -16,6 +16,7 @@ pub mod grace;
 pub mod key;
 pub mod key_query;
 pub mod key_status;
+pub mod management_token;
 pub mod names;
 pub mod operator;
 pub mod relative_time;

@@ -76,7 +76,7 @@ enum Direction {
 }
 
 /// `ORDER BY` for `sort` read in `direction`. Each matches an index (see
-/// the migration `20261202143100_key_list.sql`).
+/// the migration `20261202160500_key_list.sql`).
 fn order_by(sort: KeySort, direction: Direction) -> &'static str {
     use Direction::*;
     match (sort, direction) {
