@@ -2,6 +2,11 @@
 //! database); the query lives in the URL as `?q=`, so back, forward and
 //! reload keep it. Matching keys are offered as suggestions; picking one
 //! shows that key.
+//!
+//! The field is a plain `<input name="q">` of the list's GET form, its
+//! value written into the HTML: without the wasm, Enter searches. The wasm
+//! never writes over it while hydrating (no `prop:value`): whatever was
+//! typed before is kept, and searched for as soon as the page is hydrated.
 
 use super::state::KeysState;
 use crate::{
@@ -12,7 +17,7 @@ use crate::{
     error::AppError,
     ui::icons::SearchIcon,
 };
-use leptos::{ev, prelude::*};
+use leptos::{ev, html, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use std::time::Duration;
 
@@ -27,14 +32,17 @@ pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppErr
     let focused = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    let input = NodeRef::<html::Input>::new();
 
-    // Back/forward changes the URL: show its query in the field.
-    Effect::new(move |_| {
-        let from_url = q.get();
-        if text.get_untracked().trim() != from_url {
-            text.set(from_url);
+    // What the field shows, in the signal and in the page.
+    let show = move |value: &str| {
+        text.set(value.to_owned());
+        if let Some(el) = input.get_untracked() {
+            if el.value() != value {
+                el.set_value(value);
+            }
         }
-    });
+    };
 
     // A new search starts at the first page, with the same filters.
     let go = move |value: String| {
@@ -43,12 +51,8 @@ pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppErr
         navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
     };
 
-    let on_input = move |e: ev::Event| {
-        let value = event_target_value(&e);
-        text.set(value.clone());
-        focused.set(true);
-        active.set(None);
-        state.highlighted.set(None);
+    // Searches for `value` once typing pauses.
+    let search_soon = move |value: String| {
         if let Some(h) = pending.get_value() {
             h.clear();
         }
@@ -63,6 +67,33 @@ pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppErr
         )
         .ok();
         pending.set_value(handle);
+    };
+
+    Effect::new(move |hydrated: Option<()>| {
+        let from_url = q.get();
+        let Some(el) = input.get() else { return };
+        if hydrated.is_none() {
+            // Just hydrated: the field holds what was typed before.
+            let typed = el.value();
+            if typed.trim() != from_url {
+                text.set(typed.clone());
+                search_soon(typed);
+                return;
+            }
+        }
+        // Back/forward changed the URL: show its query in the field.
+        if text.get_untracked().trim() != from_url {
+            show(&from_url);
+        }
+    });
+
+    let on_input = move |e: ev::Event| {
+        let value = event_target_value(&e);
+        text.set(value.clone());
+        focused.set(true);
+        active.set(None);
+        state.highlighted.set(None);
+        search_soon(value);
     };
 
     let suggestions = move || -> Vec<ApiKey> {
@@ -82,7 +113,7 @@ pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppErr
         if let Some(h) = pending.get_value() {
             h.clear();
         }
-        text.set(key.name.clone());
+        show(&key.name);
         focused.set(false);
         active.set(None);
         state.highlighted.set(Some(key.id));
@@ -115,17 +146,19 @@ pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppErr
     };
 
     view! {
-        <div class="search" role="search">
+        <div class="search">
             <SearchIcon />
             <input
+                node_ref=input
                 type="search"
+                name="q"
+                value=q.get_untracked()
                 class="search-input"
                 placeholder="Search keys by name"
                 aria-label="Search"
                 autocomplete="off"
                 aria-controls=move || (!suggestions().is_empty()).then_some("key-suggestions")
                 aria-activedescendant=move || active.get().map(|i| format!("key-suggestion-{i}"))
-                prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
                 on:focus=move |_| focused.set(true)
