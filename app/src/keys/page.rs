@@ -1,8 +1,8 @@
 //! `/keys`: the list of API keys and everything done to them.
 
 use super::{
-    api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog, list::KeyList, list_controls::ListControls,
-    modify_dialog::ModifyDialog, roll_dialog::RollDialog, state::KeysState,
+    api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog, list::KeyList,
+    list_controls::ListControls, modify_dialog::ModifyDialog, roll_dialog::RollDialog, state::KeysState,
 };
 use crate::{domain::key_query::ListParams, topbar::TopBar};
 use leptos::prelude::*;
