@@ -3,7 +3,7 @@
 //! before anything records it, separate sign-in limits with a back-off,
 //! proxy headers believed only from trusted proxies, IPv6 limits per /64,
 //! webhook addresses and ports refused by every door, `__Host-` cookies
-//! and HSTS over https.
+//! and HSTS over https, sign-out that a request in flight cannot undo.
 
 mod common;
 
@@ -356,3 +356,48 @@ async fn the_session_lifetimes_are_settings(pool: PgPool) {
     assert_eq!((from_env.session_idle.as_secs(), from_env.session_max_age.as_secs()), (15 * 60, 8 * 3600));
     assert_eq!((Settings::default().session_idle.as_secs(), Settings::default().session_max_age.as_secs()), (30 * 60, 12 * 3600));
 }
+
+// --- 5. sign-out cannot be undone by a request in flight ------------------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_request_that_loaded_the_session_before_sign_out_cannot_bring_it_back(pool: PgPool) {
+    use app::domain::operator::{Operator, SESSION_OPERATOR};
+    use tower_sessions::{session::Id, Session};
+    let app = TestApp::new(pool);
+    app.sign_in_as_operator().await;
+    let cookie = app.session_cookie().unwrap();
+    let id: Id = cookie.split_once('=').unwrap().1.parse().expect("the cookie holds a session id");
+    // A request in flight has loaded the session, as the session layer does...
+    let in_flight = Session::new(Some(id), std::sync::Arc::new(app.state.sessions.clone()), None);
+    assert!(in_flight.get::<Operator>(SESSION_OPERATOR).await.unwrap().is_some(), "the request sees the operator");
+    // ...when the operator signs out.
+    let out = app.rpc("sign_out", &[]).await;
+    assert!(out.status.is_success() || out.status.is_redirection(), "{}", out.text());
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+    // The request then refreshes the session's idle timer and saves it.
+    in_flight.insert("seen", 1_i64).await.unwrap();
+    in_flight.save().await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0, "the ended session stays ended");
+    let mut replay = Request::builder().method(Method::POST).uri("/rpc/list_keys").header(header::ACCEPT, "application/json");
+    replay = replay.header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    assert_eq!(app.send_raw(replay.body(Body::from("q=")).unwrap()).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn saving_a_live_session_still_keeps_it_alive(pool: PgPool) {
+    use tower_sessions::{session::Id, Session};
+    let app = TestApp::new(pool);
+    app.sign_in_as_operator().await;
+    let cookie = app.session_cookie().unwrap();
+    let id: Id = cookie.split_once('=').unwrap().1.parse().unwrap();
+    let before: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT expires_at FROM sessions").fetch_one(&app.pool).await.unwrap();
+    let session = Session::new(Some(id), std::sync::Arc::new(app.state.sessions.clone()), Some(tower_sessions::Expiry::OnInactivity(time::Duration::hours(1))));
+    session.insert("seen", 2_i64).await.unwrap();
+    session.save().await.unwrap();
+    let (after, seen): (chrono::DateTime<chrono::Utc>, Option<i64>) =
+        sqlx::query_as("SELECT expires_at, (data->>'seen')::bigint FROM sessions").fetch_one(&app.pool).await.unwrap();
+    assert!(after > before, "the save moved the expiry: {before} → {after}");
+    assert_eq!(seen, Some(2));
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK);
+}
+
