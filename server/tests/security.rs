@@ -3,7 +3,8 @@
 //! before anything records it, separate sign-in limits with a back-off,
 //! proxy headers believed only from trusted proxies, IPv6 limits per /64,
 //! webhook addresses and ports refused by every door, `__Host-` cookies
-//! and HSTS over https, sign-out that a request in flight cannot undo.
+//! and HSTS over https, sign-out that a request in flight cannot undo,
+//! operators' passwords set and operators enabled from the shell.
 
 mod common;
 
@@ -399,5 +400,111 @@ async fn saving_a_live_session_still_keeps_it_alive(pool: PgPool) {
     assert!(after > before, "the save moved the expiry: {before} → {after}");
     assert_eq!(seen, Some(2));
     assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK);
+}
+
+// --- 10. operators' passwords and re-enabling, from the shell ---------------------------
+
+/// What a `keyhold` command run in a shell printed.
+struct Ran {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the real `keyhold operator <args>` on the test's database, with
+/// `stdin` as its standard input (not a terminal, so a password is read as
+/// one line).
+async fn keyhold_operator(pool: &PgPool, args: &[&str], stdin: &str) -> Ran {
+    use std::process::Stdio;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keyhold"))
+        .arg("operator")
+        .args(args)
+        .env("DATABASE_URL", common::serve::database_url(pool).await)
+        .env("RUST_LOG", "keyhold=warn")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the keyhold binary starts");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let out = child.wait_with_output().await.unwrap();
+    Ran { success: out.status.success(), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
+}
+
+async fn password_hash_of(pool: &PgPool, email: &str) -> String {
+    sqlx::query_scalar("SELECT password_hash FROM operators WHERE email = $1").bind(email).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn set_password_applies_the_password_rules_and_ends_the_operators_sessions(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    app.sign_in_as_operator().await;
+    let cookie = app.session_cookie().unwrap();
+    // Another operator's session is not touched.
+    let other = TestApp::anonymous(pool.clone());
+    other.operator("second@example.com", &TestApp::operator_password_hash()).await;
+    assert!(signed_in(&other.sign_in("second@example.com", OPERATOR_PASSWORD).await));
+    let old_hash = password_hash_of(&pool, OPERATOR_EMAIL).await;
+
+    // The rules of `operator create`: nothing changes when they refuse.
+    for (password, message) in [("too short\n", "Use at least 12 characters"), ("password1234\n", "leaked from other sites")] {
+        let ran = keyhold_operator(&pool, &["set-password", "--email", OPERATOR_EMAIL], password).await;
+        assert!(!ran.success, "{password:?} was accepted: {}", ran.stdout);
+        assert!(ran.stderr.contains(message), "{}", ran.stderr);
+        assert!(!ran.stderr.contains(password.trim()), "the password is not echoed: {}", ran.stderr);
+    }
+    let ran = keyhold_operator(&pool, &["set-password", "--email", "nobody@example.com"], "a brand new passphrase 42\n").await;
+    assert!(!ran.success && ran.stderr.contains("No operator has the email nobody@example.com"), "{}", ran.stderr);
+    assert_eq!(password_hash_of(&pool, OPERATOR_EMAIL).await, old_hash);
+    assert_eq!(app.rpc("list_keys", &[("q", "")]).await.status, StatusCode::OK, "still signed in");
+
+    // Any case of the email finds the operator.
+    let ran = keyhold_operator(&pool, &["set-password", "--email", "Operator@Example.COM"], "a brand new passphrase 42\n").await;
+    assert!(ran.success, "{}", ran.stderr);
+    assert!(ran.stdout.contains("ended 1 session(s)"), "{}", ran.stdout);
+    let mut replay = Request::builder().method(Method::POST).uri("/rpc/list_keys").header(header::ACCEPT, "application/json");
+    replay = replay.header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    assert_eq!(app.send_raw(replay.body(Body::from("q=")).unwrap()).await.status, StatusCode::UNAUTHORIZED, "the old session ended");
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 1, "only the other operator's session is left");
+    assert!(signed_in(&other.rpc("list_keys", &[("q", "")]).await));
+
+    let fresh = TestApp::anonymous(pool.clone());
+    assert_eq!(fresh.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY, "the old password fails");
+    assert!(signed_in(&fresh.sign_in(OPERATOR_EMAIL, "a brand new passphrase 42").await), "the new one works");
+    let audited: Vec<(String, String, serde_json::Value)> =
+        sqlx::query_as("SELECT operator_email, actor_kind, details FROM audit_log WHERE action = 'operator.password_set'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited.len(), 1, "{audited:?}");
+    assert_eq!(audited[0].1, "command_line");
+    assert_eq!(audited[0].2["sessions_ended"], 1);
+    assert!(!audited[0].2.to_string().contains("passphrase"), "no password in the audit log");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn enable_lets_a_disabled_operator_sign_in_again(pool: PgPool) {
+    let app = with_operator(pool.clone(), Settings::default()).await;
+    let ran = keyhold_operator(&pool, &["disable", "--email", OPERATOR_EMAIL], "").await;
+    assert!(ran.success, "{}", ran.stderr);
+    assert_eq!(app.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY, "disabled");
+
+    let ran = keyhold_operator(&pool, &["enable", "--email", OPERATOR_EMAIL], "").await;
+    assert!(ran.success, "{}", ran.stderr);
+    assert!(ran.stdout.contains("Enabled operator operator@example.com"), "{}", ran.stdout);
+    assert!(signed_in(&app.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await), "enabled again");
+    assert!(app.count("SELECT count(*) FROM operators WHERE disabled_at IS NOT NULL").await == 0);
+
+    // Enabling an operator who is not disabled changes nothing, and says so.
+    let ran = keyhold_operator(&pool, &["enable", "--email", "OPERATOR@example.com"], "").await;
+    assert!(ran.success, "{}", ran.stderr);
+    assert!(ran.stdout.contains("was not disabled; nothing changed"), "{}", ran.stdout);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'operator.enabled'").await, 1);
+    let ran = keyhold_operator(&pool, &["enable", "--email", "nobody@example.com"], "").await;
+    assert!(!ran.success && ran.stderr.contains("No operator has the email nobody@example.com"), "{}", ran.stderr);
 }
 

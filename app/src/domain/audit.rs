@@ -46,10 +46,14 @@ pub enum AuditAction {
     OperatorCreated,
     #[serde(rename = "operator.disabled")]
     OperatorDisabled,
+    #[serde(rename = "operator.enabled")]
+    OperatorEnabled,
+    #[serde(rename = "operator.password_set")]
+    OperatorPasswordSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::KeyCreated,
         AuditAction::KeyModified,
         AuditAction::KeyTokenCopied,
@@ -69,6 +73,8 @@ impl AuditAction {
         AuditAction::SignedOut,
         AuditAction::OperatorCreated,
         AuditAction::OperatorDisabled,
+        AuditAction::OperatorEnabled,
+        AuditAction::OperatorPasswordSet,
     ];
 
     /// The name stored in the audit log, such as `key.modified`.
@@ -93,6 +99,8 @@ impl AuditAction {
             AuditAction::SignedOut => "operator.signed_out",
             AuditAction::OperatorCreated => "operator.created",
             AuditAction::OperatorDisabled => "operator.disabled",
+            AuditAction::OperatorEnabled => "operator.enabled",
+            AuditAction::OperatorPasswordSet => "operator.password_set",
         }
     }
 
@@ -122,6 +130,8 @@ impl AuditAction {
             AuditAction::SignedOut => "Signed out",
             AuditAction::OperatorCreated => "Created operator",
             AuditAction::OperatorDisabled => "Disabled operator",
+            AuditAction::OperatorEnabled => "Enabled operator",
+            AuditAction::OperatorPasswordSet => "Set operator's password",
         }
     }
 }

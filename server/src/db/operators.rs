@@ -1,4 +1,5 @@
-//! Operators: created and disabled from the shell, looked up at sign-in.
+//! Operators: created, disabled, enabled and given passwords from the
+//! shell, looked up at sign-in.
 
 use super::{
     audit::{self, Entry},
@@ -67,7 +68,7 @@ impl OperatorStore for PgStore {
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound(format!("No operator has the email {email}.")))?;
+        .ok_or_else(|| unknown(email))?;
         let ended =
             sqlx::query!("DELETE FROM sessions WHERE operator_id = $1", id).execute(&mut *tx).await.map_err(internal)?.rows_affected();
         let entry = Entry::new(AuditAction::OperatorDisabled).with_details(serde_json::json!({ "email": email.as_str() }));
@@ -75,4 +76,50 @@ impl OperatorStore for PgStore {
         tx.commit().await.map_err(internal)?;
         Ok(ended)
     }
+
+    async fn set_operator_password(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<u64, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let id = sqlx::query_scalar!(
+            "UPDATE operators SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id",
+            email.as_str(),
+            password_hash
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| unknown(email))?;
+        // Whoever signed in with the old password is signed out.
+        let ended =
+            sqlx::query!("DELETE FROM sessions WHERE operator_id = $1", id).execute(&mut *tx).await.map_err(internal)?.rows_affected();
+        let entry = Entry::new(AuditAction::OperatorPasswordSet)
+            .with_details(serde_json::json!({ "email": email.as_str(), "sessions_ended": ended }));
+        audit::record(&mut tx, actor, entry).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(ended)
+    }
+
+    async fn enable_operator(&self, actor: &Actor, email: &Email) -> Result<bool, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        // Locked, so two commands at once record one change.
+        let row = sqlx::query!("SELECT id, disabled_at FROM operators WHERE lower(email) = lower($1) FOR UPDATE", email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| unknown(email))?;
+        if row.disabled_at.is_none() {
+            return Ok(false);
+        }
+        sqlx::query!("UPDATE operators SET disabled_at = NULL, updated_at = now() WHERE id = $1", row.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let entry = Entry::new(AuditAction::OperatorEnabled).with_details(serde_json::json!({ "email": email.as_str() }));
+        audit::record(&mut tx, actor, entry).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(true)
+    }
+}
+
+fn unknown(email: &Email) -> AppError {
+    AppError::NotFound(format!("No operator has the email {email}."))
 }
