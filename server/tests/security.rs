@@ -4,7 +4,8 @@
 //! proxy headers believed only from trusted proxies, IPv6 limits per /64,
 //! webhook addresses and ports refused by every door, `__Host-` cookies
 //! and HSTS over https, sign-out that a request in flight cannot undo,
-//! operators' passwords set and operators enabled from the shell.
+//! operators' passwords set and operators enabled from the shell, slow
+//! clients cut off and connections capped.
 
 mod common;
 
@@ -23,11 +24,15 @@ use axum::{
     http::{header, Method, Request, StatusCode},
 };
 use common::{http::Server, Multipart, Reply, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
-use keyhold::cli::{create_key, NewKey};
+use keyhold::{
+    cli::{create_key, NewKey},
+    serve::Limits,
+};
 use sqlx::PgPool;
 use std::{
     net::{IpAddr, SocketAddr},
     num::NonZeroU32,
+    time::{Duration, Instant},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -506,5 +511,135 @@ async fn enable_lets_a_disabled_operator_sign_in_again(pool: PgPool) {
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'operator.enabled'").await, 1);
     let ran = keyhold_operator(&pool, &["enable", "--email", "nobody@example.com"], "").await;
     assert!(!ran.success && ran.stderr.contains("No operator has the email nobody@example.com"), "{}", ran.stderr);
+}
+
+// --- 8. slow clients are cut off, connections are capped -------------------------------
+
+/// `router` served by `keyhold::serve::serve` on a free loopback port
+/// within `limits`; send on the sender to stop it, and await the handle to
+/// see it return.
+async fn serve_with(router: axum::Router, limits: Limits) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(keyhold::serve::serve(listener, router, limits, async {
+        let _ = stopped.await;
+    }));
+    (addr, stop, served)
+}
+
+const LIVE: &str = "GET /api/v1/health/live HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n";
+
+/// Sends `request` on `conn` and reads until the end of the first
+/// response's head (or `None` when the connection closes first).
+async fn ask(conn: &mut tokio::net::TcpStream, request: &str) -> Option<String> {
+    conn.write_all(request.as_bytes()).await.ok()?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match conn.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Waits (at most `deadline`) until the server closes `conn`, reading and
+/// dropping whatever it sends.
+async fn until_closed(conn: &mut tokio::net::TcpStream, deadline: Duration) -> Result<(), tokio::time::error::Elapsed> {
+    tokio::time::timeout(deadline, async {
+        let mut buf = [0u8; 256];
+        while matches!(conn.read(&mut buf).await, Ok(n) if n > 0) {}
+    })
+    .await
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_client_that_sends_its_headers_slowly_is_cut_off(pool: PgPool) {
+    let app = TestApp::anonymous(pool);
+    let limits = Limits { header_timeout: Duration::from_secs(1), max_connections: 16 };
+    let (addr, stop, served) = serve_with(app.router.clone(), limits).await;
+
+    // A byte of an endless header every 100 ms: the head never ends.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut reader, mut writer) = slow.split();
+    let started = Instant::now();
+    let dripping = async {
+        writer.write_all(b"GET /api/v1/health/live HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ").await.unwrap();
+        while writer.write_all(b"a").await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Writing fails once the server has closed: the reader says when.
+        std::future::pending::<()>().await
+    };
+    let closed = async {
+        let mut buf = [0u8; 256];
+        let n = reader.read(&mut buf).await.unwrap_or(0);
+        (n, started.elapsed())
+    };
+    let (read, after) = tokio::select! {
+        () = dripping => unreachable!("the dripping never ends"),
+        closed = tokio::time::timeout(Duration::from_secs(10), closed) => closed.expect("the slow client is cut off"),
+    };
+    assert_eq!(read, 0, "closed without an answer");
+    assert!(after >= Duration::from_millis(900) && after < Duration::from_secs(5), "cut off after {after:?}");
+
+    // A client that connects and sends nothing is cut off the same way.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    until_closed(&mut silent, Duration::from_secs(5)).await.expect("the silent client is cut off");
+    // An ordinary client is served meanwhile.
+    let mut normal = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = ask(&mut normal, LIVE).await.expect("an answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    drop((slow, stop, served));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn connections_beyond_the_cap_wait_until_one_closes(pool: PgPool) {
+    let app = TestApp::anonymous(pool);
+    let limits = Limits { header_timeout: Duration::from_secs(30), max_connections: 2 };
+    let (addr, stop, served) = serve_with(app.router.clone(), limits).await;
+    let mut first = tokio::net::TcpStream::connect(addr).await.unwrap();
+    assert!(ask(&mut first, LIVE).await.expect("an answer").starts_with("HTTP/1.1 200"));
+    let second = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // The third waits in the listen queue: its request is not answered...
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let waiting = tokio::time::timeout(Duration::from_millis(500), ask(&mut third, LIVE)).await;
+    assert!(waiting.is_err(), "a third connection was served: {waiting:?}");
+    // ...until one of the two closes.
+    drop(second);
+    let head = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && third.read(&mut byte).await.unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        String::from_utf8_lossy(&head).into_owned()
+    })
+    .await
+    .expect("served once a slot is free");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // The first, kept alive, is still served.
+    assert!(ask(&mut first, LIVE).await.expect("an answer").starts_with("HTTP/1.1 200"));
+
+    // Stopping refuses new connections, closes the idle ones and returns.
+    stop.send(()).unwrap();
+    until_closed(&mut first, Duration::from_secs(2)).await.expect("an idle connection is closed on stop");
+    until_closed(&mut third, Duration::from_secs(2)).await.expect("every idle connection is closed on stop");
+    tokio::time::timeout(Duration::from_secs(5), served).await.expect("serve returns once the connections closed").unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no new connections after stop");
+}
+
+#[test]
+fn the_server_limits_are_settings() {
+    let s = Settings::from_vars(|name| match name {
+        "KEYHOLD_HEADER_TIMEOUT" => Some("3s".into()),
+        "KEYHOLD_MAX_CONNECTIONS" => Some("40".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(Limits::of(&s), Limits { header_timeout: Duration::from_secs(3), max_connections: 40 });
+    assert_eq!(Limits::of(&Settings::default()), Limits { header_timeout: Duration::from_secs(10), max_connections: 512 });
 }
 
