@@ -5,7 +5,8 @@
 //! webhook addresses and ports refused by every door, `__Host-` cookies
 //! and HSTS over https, sign-out that a request in flight cannot undo,
 //! operators' passwords set and operators enabled from the shell, slow
-//! clients cut off and connections capped.
+//! clients cut off and connections capped, anonymous requests' database
+//! work limited.
 
 mod common;
 
@@ -641,5 +642,101 @@ fn the_server_limits_are_settings() {
     .unwrap();
     assert_eq!(Limits::of(&s), Limits { header_timeout: Duration::from_secs(3), max_connections: 40 });
     assert_eq!(Limits::of(&Settings::default()), Limits { header_timeout: Duration::from_secs(10), max_connections: 512 });
+}
+
+// --- 9. a flood of anonymous requests cannot take the whole pool -----------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_flood_of_anonymous_requests_leaves_the_pool_to_everyone_else(pool: PgPool) {
+    use keyhold::db::ANONYMOUS_QUERIES;
+    use sqlx::Connection;
+    let many = Settings { sign_in_limit: limit(1000), sign_in_account_limit: limit(1000), ..Settings::default() };
+    let app = with_operator(pool.clone(), many).await;
+    let max = pool.options().get_max_connections() as usize;
+    assert!(max > ANONYMOUS_QUERIES + 1, "the test pool has only {max} connections");
+    let new = NewKey { name: "Flood".into(), webhook_url: "https://hooks.example.com/keyhold".into(), accounts: vec!["Default".into()] };
+    let (_, token) = create_key(&app.store, &app.state.services.vault, &WebhookPolicy::STRICT, &new).await.unwrap();
+
+    // Every query about operators or sessions now waits, holding its connection.
+    let mut locker = sqlx::PgConnection::connect(&common::serve::database_url(&pool).await).await.unwrap();
+    let mut tx = locker.begin().await.unwrap();
+    sqlx::query("LOCK TABLE operators, sessions IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+    let waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+
+    // 32 anonymous requests at once: pages and server functions with
+    // made-up session cookies, the sign-in page's status, sign-ins from
+    // many addresses.
+    let made_up = || format!("{}={}", keyhold::auth::SESSION_COOKIE, tower_sessions::session::Id::default());
+    let flood: Vec<_> = (0..32)
+        .map(|i| {
+            let app = app.clone();
+            let request = match i % 4 {
+                0 => Request::builder().uri("/keys").header(header::COOKIE, made_up()).body(Body::empty()).unwrap(),
+                1 => sign_in_status(),
+                2 => {
+                    let mut request = sign_in_status();
+                    *request.uri_mut() = "/rpc/list_keys".parse().unwrap();
+                    request.headers_mut().insert(header::COOKIE, made_up().parse().unwrap());
+                    request
+                }
+                _ => sign_in_from(&format!("10.1.0.{i}"), &format!("guess{i}@example.com"), "wrong-password", &[]),
+            };
+            tokio::spawn(async move { app.send_raw(request).await.status })
+        })
+        .collect();
+
+    // At most the limit's worth of them reach the database...
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let n: i64 = sqlx::query_scalar(waiting).fetch_one(&mut *tx).await.unwrap();
+        assert!(n as usize <= ANONYMOUS_QUERIES, "{n} anonymous queries hold connections");
+        if n as usize == ANONYMOUS_QUERIES {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the flood never reached the database ({n})");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // ...and a verification still gets a connection at once.
+    let started = Instant::now();
+    let reply = tokio::time::timeout(Duration::from_secs(3), app.verify(token.expose())).await.expect("the verification is answered");
+    assert_eq!(reply.json()["code"], "VALID", "{}", reply.text());
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The others are told the server is busy once their wait is over.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while flood.iter().filter(|task| task.is_finished()).count() < flood.len() - ANONYMOUS_QUERIES {
+        assert!(Instant::now() < deadline, "the waiting requests were not answered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let n: i64 = sqlx::query_scalar(waiting).fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(n as usize, ANONYMOUS_QUERIES, "never more than the limit");
+    tx.rollback().await.unwrap();
+
+    let mut busy = 0;
+    for task in flood {
+        let status = task.await.unwrap();
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            busy += 1;
+        }
+    }
+    assert_eq!(busy, 32 - ANONYMOUS_QUERIES, "all but the ones that got a turn were told the server is busy");
+    // Once an operator is known to exist, the sign-in page's status costs no query at all.
+    assert_eq!(app.send_raw(sign_in_status()).await.text(), "true");
+    let mut tx = locker.begin().await.unwrap();
+    sqlx::query("LOCK TABLE operators IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(2), app.send_raw(sign_in_status())).await.expect("answered without the database");
+    assert_eq!(reply.text(), "true");
+    tx.rollback().await.unwrap();
+}
+
+/// The sign-in page's question whether any operator exists.
+fn sign_in_status() -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/rpc/sign_in_status")
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap()
 }
 

@@ -3,6 +3,7 @@
 //! transaction; reads that decide a write lock the row (`FOR UPDATE`).
 
 mod accounts;
+mod anonymous;
 mod audit;
 mod key_rows;
 mod keys;
@@ -13,26 +14,41 @@ mod sessions;
 mod verify;
 mod webhooks;
 
+use anonymous::Anonymous;
 use app::error::AppError;
 use sqlx::{postgres::PgPoolOptions, PgPool};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
+pub use anonymous::{Busy, ANONYMOUS_QUERIES, ANONYMOUS_WAIT};
 pub use sessions::PgSessionStore;
 
 /// The Postgres implementation of the store traits (`app::store::Store`).
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The limit on anonymous requests' queries, shared by every clone.
+    anonymous: Arc<Anonymous>,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { pool, anonymous: Arc::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// The session store on the same pool, under the same limit on
+    /// anonymous requests' queries.
+    pub fn session_store(&self) -> PgSessionStore {
+        PgSessionStore::new(self.pool.clone(), self.anonymous.clone())
+    }
+}
+
+/// What a request that got no turn for its query is told.
+fn busy(_: Busy) -> AppError {
+    AppError::TooManyRequests("The server is busy, try again in 1 second.".into())
 }
 
 /// Opens a pool; creates the database first if it does not exist yet.

@@ -3,7 +3,7 @@
 
 use super::{
     audit::{self, Entry},
-    internal, violates, PgStore,
+    busy, internal, violates, PgStore,
 };
 use app::{
     domain::{
@@ -18,10 +18,21 @@ use app::{
 #[async_trait::async_trait]
 impl OperatorStore for PgStore {
     async fn any_operator(&self) -> Result<bool, AppError> {
-        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM operators) AS "any!""#).fetch_one(&self.pool).await.map_err(internal)
+        // Asked by the sign-in page, before anyone signed in.
+        if self.anonymous.operators_exist() {
+            return Ok(true);
+        }
+        let _turn = self.anonymous.turn().await.map_err(busy)?;
+        let any =
+            sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM operators) AS "any!""#).fetch_one(&self.pool).await.map_err(internal)?;
+        if any {
+            self.anonymous.remember_operators_exist();
+        }
+        Ok(any)
     }
 
     async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
+        let _turn = self.anonymous.turn().await.map_err(busy)?;
         sqlx::query!(
             "SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL",
             email.as_str()

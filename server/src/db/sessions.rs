@@ -7,10 +7,12 @@
 //! neither loads nor saves, and saving never brings back a session that
 //! ended meanwhile.
 
+use super::anonymous::Anonymous;
 use app::domain::operator::{Operator, SESSION_OPERATOR};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+use std::sync::Arc;
 use time::OffsetDateTime;
 use tower_sessions::{
     session::{Id, Record},
@@ -21,13 +23,26 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct PgSessionStore {
     pool: PgPool,
+    /// Loading is the one query any cookie, even a made-up one, costs:
+    /// it waits its turn among anonymous requests' queries.
+    anonymous: Arc<Anonymous>,
 }
 
 impl PgSessionStore {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    /// See `PgStore::session_store`.
+    pub(super) fn new(pool: PgPool, anonymous: Arc<Anonymous>) -> Self {
+        Self { pool, anonymous }
+    }
+
+    /// True when a session was not loaded because anonymous requests are
+    /// using all their turns (not because the database failed).
+    pub fn is_busy(err: &tower_sessions::session::Error) -> bool {
+        matches!(err, tower_sessions::session::Error::Store(session_store::Error::Backend(m)) if m == BUSY)
     }
 }
+
+/// The store's error when loading got no turn.
+const BUSY: &str = "anonymous requests are using all their database connections";
 
 fn id_hash(id: &Id) -> Vec<u8> {
     Sha256::digest(id.0.to_le_bytes()).to_vec()
@@ -111,6 +126,7 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let _turn = self.anonymous.turn().await.map_err(|_| session_store::Error::Backend(BUSY.into()))?;
         let row = sqlx::query!(
             "SELECT s.data, s.expires_at FROM sessions s
              WHERE s.id_hash = $1 AND s.expires_at > now()
