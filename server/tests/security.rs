@@ -6,7 +6,7 @@
 //! and HSTS over https, sign-out that a request in flight cannot undo,
 //! operators' passwords set and operators enabled from the shell, slow
 //! clients cut off and connections capped, anonymous requests' database
-//! work limited.
+//! work limited, sign-ins beyond the password-check cap refused.
 
 mod common;
 
@@ -740,3 +740,45 @@ fn sign_in_status() -> Request<Body> {
         .unwrap()
 }
 
+// --- 2. a flood of sign-ins: at most one password check per core -----------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn sign_ins_beyond_the_password_check_cap_are_refused_with_429_at_once(pool: PgPool) {
+    let many = Settings { sign_in_limit: limit(1000), sign_in_account_limit: limit(1000), ..Settings::default() };
+    let app = with_operator(pool, many).await;
+    // 200 at once from 50 addresses, each for another (unknown) email: each
+    // one checked costs a dummy Argon2 run.
+    let attempts: Vec<_> = (0..200)
+        .map(|i| {
+            let app = app.clone();
+            let request = sign_in_from(&format!("10.2.0.{}", i % 50), &format!("guess{i}@example.com"), "wrong-password", &[]);
+            tokio::spawn(async move { app.send_raw(request).await })
+        })
+        .collect();
+    let (mut checked, mut refused) = (0_i64, 0_usize);
+    for attempt in attempts {
+        let reply = attempt.await.unwrap();
+        match reply.status {
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert_eq!(reply.err().field_message("credentials").as_deref(), Some(app::auth::api::WRONG_CREDENTIALS));
+                checked += 1;
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                let err = reply.err();
+                // The password checks' cap, or (fewer) the limit on anonymous queries.
+                let cap = err == AppError::TooManyRequests("Too many attempts, try again in 1 second.".into());
+                let queries = err == AppError::TooManyRequests("The server is busy, try again in 1 second.".into());
+                assert!(cap || queries, "{err:?}");
+                refused += usize::from(cap);
+            }
+            other => panic!("{other}: {}", reply.text()),
+        }
+    }
+    assert!(refused > 0, "no sign-in was refused by the cap ({checked} checked)");
+    assert!(checked > 0, "none was checked");
+    // Only the ones checked were recorded: a refused attempt costs no Argon2 run and no row.
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'operator.sign_in_failed'").await, checked);
+    // The cap is released: the operator signs in.
+    let reply = app.send_raw(sign_in_from("10.2.1.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
+    assert!(signed_in(&reply), "{} {}", reply.status, reply.text());
+}
