@@ -782,3 +782,56 @@ async fn sign_ins_beyond_the_password_check_cap_are_refused_with_429_at_once(poo
     let reply = app.send_raw(sign_in_from("10.2.1.1", OPERATOR_EMAIL, OPERATOR_PASSWORD, &[])).await;
     assert!(signed_in(&reply), "{} {}", reply.status, reply.text());
 }
+
+// --- 3. one form of an email, for the throttle and the database alike -------------------
+
+/// "josé@example.com" with the é as one code point (NFC)...
+const COMPOSED: &str = "jos\u{e9}@example.com";
+/// ...and as an e with a combining accent (NFD, as some keyboards send
+/// it), in capitals: the same address to a person.
+const DECOMPOSED_UPPER: &str = "JOSE\u{301}@Example.COM";
+
+#[sqlx::test(migrations = "./migrations")]
+async fn an_email_is_one_operator_in_every_unicode_form_and_case(pool: PgPool) {
+    use app::{
+        domain::{actor::Actor, operator::Email},
+        store::OperatorStore,
+    };
+    let app = TestApp::anonymous(pool);
+    app.operator(COMPOSED, &TestApp::operator_password_hash()).await;
+    // Signing in with another form finds the operator...
+    let reply = app.send_raw(sign_in_from("10.3.0.1", DECOMPOSED_UPPER, OPERATOR_PASSWORD, &[])).await;
+    assert!(signed_in(&reply), "{} {}", reply.status, reply.text());
+    // ...creating it again in another form is refused...
+    let err = keyhold::cli::create_operator(&app.store, &Email::parse(DECOMPOSED_UPPER).unwrap(), "another long passphrase").await.unwrap_err();
+    assert!(err.field_message("email").unwrap().contains("already exists"), "{err:?}");
+    let capital = Email::parse("JOS\u{c9}@EXAMPLE.COM").unwrap();
+    let err = keyhold::cli::create_operator(&app.store, &capital, "another long passphrase").await.unwrap_err();
+    assert!(err.field_message("email").is_some(), "{err:?}");
+    assert_eq!(app.count("SELECT count(*) FROM operators").await, 1);
+    // ...and the shell's commands find it in any form.
+    assert_eq!(app.store.disable_operator(&Actor::CommandLine, &capital).await.unwrap(), 1, "its session ended");
+    assert!(app.store.enable_operator(&Actor::CommandLine, &Email::parse(DECOMPOSED_UPPER).unwrap()).await.unwrap());
+    // The failures of one address in any form count against one account.
+    for (i, form) in [COMPOSED, DECOMPOSED_UPPER, "JOS\u{c9}@example.com", "jose\u{301}@EXAMPLE.com", COMPOSED].iter().enumerate() {
+        let reply = app.send_raw(sign_in_from(&format!("10.3.1.{i}"), form, "wrong-password", &[])).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+    }
+    let reply = app.send_raw(sign_in_from("10.3.2.1", COMPOSED, OPERATOR_PASSWORD, &[])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "five failures in a row on one account: {}", reply.text());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn operators_stored_before_the_email_key_get_theirs_when_keyhold_starts(pool: PgPool) {
+    let insert = "INSERT INTO operators (email, password_hash) VALUES ($1, $2)";
+    sqlx::query(insert).bind(DECOMPOSED_UPPER).bind(TestApp::operator_password_hash()).execute(&pool).await.unwrap();
+    keyhold::db::migrate(&pool).await.unwrap();
+    let key: String = sqlx::query_scalar("SELECT email_key FROM operators").fetch_one(&pool).await.unwrap();
+    assert_eq!(key, COMPOSED);
+    let app = TestApp::anonymous(pool.clone());
+    assert!(signed_in(&app.send_raw(sign_in_from("10.3.0.1", "JOS\u{c9}@example.com", OPERATOR_PASSWORD, &[])).await));
+    // Two stored operators that are one address in Keyhold's form: the start says which.
+    sqlx::query(insert).bind(COMPOSED).bind(TestApp::operator_password_hash()).execute(&pool).await.unwrap();
+    let err = keyhold::db::migrate(&pool).await.unwrap_err().to_string();
+    assert!(err.contains(DECOMPOSED_UPPER) && err.contains(COMPOSED) && err.contains("same email"), "{err}");
+}

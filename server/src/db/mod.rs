@@ -61,9 +61,26 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect(url).await
 }
 
-/// Applies the migrations in `server/migrations` (embedded at build time).
-pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("./migrations").run(pool).await
+/// Applies the migrations in `server/migrations` (embedded at build
+/// time), then gives operators stored before the `email_key` column their
+/// key (computed in Rust, so not expressible as a migration).
+pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await?;
+    operators::fill_email_keys(pool).await
+}
+
+/// Why the database could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error(transparent)]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+    #[error(
+        "the operators {first} and {second} have the same email as Keyhold compares emails (Unicode NFC, then lowercase); \
+         delete one of them (in the operators table) and start again"
+    )]
+    SameEmail { first: String, second: String },
 }
 
 /// Logs a database failure inside the request's span; the client only

@@ -34,8 +34,8 @@ impl OperatorStore for PgStore {
     async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
         let _turn = self.anonymous.turn().await.map_err(busy)?;
         sqlx::query!(
-            "SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1) AND disabled_at IS NULL",
-            email.as_str()
+            "SELECT id, email, password_hash FROM operators WHERE email_key = $1 AND disabled_at IS NULL",
+            email.key()
         )
         .fetch_optional(&self.pool)
         .await
@@ -45,17 +45,21 @@ impl OperatorStore for PgStore {
 
     async fn create_operator(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<Operator, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let id =
-            sqlx::query_scalar!("INSERT INTO operators (email, password_hash) VALUES ($1, $2) RETURNING id", email.as_str(), password_hash)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|err| {
-                    if violates(&err, "operators_email_unique") {
-                        AppError::invalid("email", format!("An operator with the email {email} already exists."))
-                    } else {
-                        internal(err)
-                    }
-                })?;
+        let id = sqlx::query_scalar!(
+            "INSERT INTO operators (email, email_key, password_hash) VALUES ($1, $2, $3) RETURNING id",
+            email.as_str(),
+            email.key(),
+            password_hash
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|err| {
+            if violates(&err, "operators_email_key_unique") {
+                AppError::invalid("email", format!("An operator with the email {email} already exists."))
+            } else {
+                internal(err)
+            }
+        })?;
         let entry = Entry::new(AuditAction::OperatorCreated).with_details(serde_json::json!({ "email": email.as_str() }));
         audit::record(&mut tx, actor, entry).await?;
         tx.commit().await.map_err(internal)?;
@@ -63,7 +67,7 @@ impl OperatorStore for PgStore {
     }
 
     async fn list_operators(&self) -> Result<Vec<OperatorListing>, AppError> {
-        sqlx::query_as!(OperatorListing, "SELECT email, created_at, disabled_at FROM operators ORDER BY lower(email)")
+        sqlx::query_as!(OperatorListing, "SELECT email, created_at, disabled_at FROM operators ORDER BY email_key")
             .fetch_all(&self.pool)
             .await
             .map_err(internal)
@@ -73,8 +77,8 @@ impl OperatorStore for PgStore {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let id = sqlx::query_scalar!(
             "UPDATE operators SET disabled_at = COALESCE(disabled_at, now()), updated_at = now()
-             WHERE lower(email) = lower($1) RETURNING id",
-            email.as_str()
+             WHERE email_key = $1 RETURNING id",
+            email.key()
         )
         .fetch_optional(&mut *tx)
         .await
@@ -91,8 +95,8 @@ impl OperatorStore for PgStore {
     async fn set_operator_password(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<u64, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let id = sqlx::query_scalar!(
-            "UPDATE operators SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id",
-            email.as_str(),
+            "UPDATE operators SET password_hash = $2, updated_at = now() WHERE email_key = $1 RETURNING id",
+            email.key(),
             password_hash
         )
         .fetch_optional(&mut *tx)
@@ -112,7 +116,7 @@ impl OperatorStore for PgStore {
     async fn enable_operator(&self, actor: &Actor, email: &Email) -> Result<bool, AppError> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         // Locked, so two commands at once record one change.
-        let row = sqlx::query!("SELECT id, disabled_at FROM operators WHERE lower(email) = lower($1) FOR UPDATE", email.as_str())
+        let row = sqlx::query!("SELECT id, disabled_at FROM operators WHERE email_key = $1 FOR UPDATE", email.key())
             .fetch_optional(&mut *tx)
             .await
             .map_err(internal)?
@@ -133,4 +137,32 @@ impl OperatorStore for PgStore {
 
 fn unknown(email: &Email) -> AppError {
     AppError::NotFound(format!("No operator has the email {email}."))
+}
+
+/// Gives every operator stored before the `email_key` column its key
+/// ([`Email::key_of_stored`]), in one transaction. Two operators whose
+/// emails are the same in that form stop the start with both named: which
+/// one stays is for a person to decide.
+pub(super) async fn fill_email_keys(pool: &sqlx::PgPool) -> Result<(), super::MigrateError> {
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query!("SELECT id, email, email_key FROM operators ORDER BY created_at FOR UPDATE").fetch_all(&mut *tx).await?;
+    let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut missing = Vec::new();
+    for row in rows {
+        let key = row.email_key.clone().unwrap_or_else(|| Email::key_of_stored(&row.email));
+        if let Some(first) = owners.insert(key.clone(), row.email.clone()) {
+            return Err(super::MigrateError::SameEmail { first, second: row.email });
+        }
+        if row.email_key.is_none() {
+            missing.push((row.id, key));
+        }
+    }
+    for (id, key) in &missing {
+        sqlx::query!("UPDATE operators SET email_key = $2 WHERE id = $1", id, key).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    if !missing.is_empty() {
+        tracing::info!(operators = missing.len(), "gave the operators' emails their comparison form");
+    }
+    Ok(())
 }
