@@ -230,11 +230,9 @@ impl Settings {
             session_max_age: env.duration("KEYHOLD_SESSION_MAX_AGE")?.unwrap_or(d.session_max_age),
             header_timeout: env.duration("KEYHOLD_HEADER_TIMEOUT")?.unwrap_or(d.header_timeout),
             max_connections: env
-                .parsed("KEYHOLD_MAX_CONNECTIONS", |text| {
-                    match text.parse::<u32>() {
-                        Ok(n @ 1..=MAX_MAX_CONNECTIONS) => Ok(NonZeroU32::new(n).expect("at least 1")),
-                        _ => Err(format!("“{text}” is not a whole number of connections from 1 to {MAX_MAX_CONNECTIONS}")),
-                    }
+                .parsed("KEYHOLD_MAX_CONNECTIONS", |text| match text.parse::<u32>() {
+                    Ok(n @ 1..=MAX_MAX_CONNECTIONS) => Ok(NonZeroU32::new(n).expect("at least 1")),
+                    _ => Err(format!("“{text}” is not a whole number of connections from 1 to {MAX_MAX_CONNECTIONS}")),
                 })?
                 .unwrap_or(d.max_connections),
         })

@@ -155,7 +155,8 @@ fn busy(request: &Request) -> Response {
     if rpc::is_server_fn(path) {
         return rpc::error_response(path, AppError::TooManyRequests("The server is busy, try again in 1 second.".into()));
     }
-    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "1")], "Keyhold is busy right now. Please try again in a moment.").into_response()
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "1")], "Keyhold is busy right now. Please try again in a moment.")
+        .into_response()
 }
 
 /// Refuses state-changing requests from other sites: `Sec-Fetch-Site` must

@@ -66,7 +66,35 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
 /// key (computed in Rust, so not expressible as a migration).
 pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
     sqlx::migrate!("./migrations").run(pool).await?;
-    operators::fill_email_keys(pool).await
+    fill_email_keys(pool).await
+}
+
+/// Gives every operator stored before the `email_key` column its key
+/// ([`app::domain::operator::Email::key_of_stored`]), in one transaction. Two operators whose
+/// emails are the same in that form stop the start with both named: which
+/// one stays is for a person to decide.
+async fn fill_email_keys(pool: &PgPool) -> Result<(), MigrateError> {
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query!("SELECT id, email, email_key FROM operators ORDER BY created_at FOR UPDATE").fetch_all(&mut *tx).await?;
+    let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut missing = Vec::new();
+    for row in rows {
+        let key = row.email_key.clone().unwrap_or_else(|| app::domain::operator::Email::key_of_stored(&row.email));
+        if let Some(first) = owners.insert(key.clone(), row.email.clone()) {
+            return Err(MigrateError::SameEmail { first, second: row.email });
+        }
+        if row.email_key.is_none() {
+            missing.push((row.id, key));
+        }
+    }
+    for (id, key) in &missing {
+        sqlx::query!("UPDATE operators SET email_key = $2 WHERE id = $1", id, key).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    if !missing.is_empty() {
+        tracing::info!(operators = missing.len(), "gave the operators' emails their comparison form");
+    }
+    Ok(())
 }
 
 /// Why the database could not be brought up to date.

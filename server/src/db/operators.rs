@@ -33,14 +33,11 @@ impl OperatorStore for PgStore {
 
     async fn operator_for_sign_in(&self, email: &Email) -> Result<Option<(Operator, String)>, AppError> {
         let _turn = self.anonymous.turn().await.map_err(busy)?;
-        sqlx::query!(
-            "SELECT id, email, password_hash FROM operators WHERE email_key = $1 AND disabled_at IS NULL",
-            email.key()
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map(|row| row.map(|r| (Operator { id: r.id, email: r.email }, r.password_hash)))
-        .map_err(internal)
+        sqlx::query!("SELECT id, email, password_hash FROM operators WHERE email_key = $1 AND disabled_at IS NULL", email.key())
+            .fetch_optional(&self.pool)
+            .await
+            .map(|row| row.map(|r| (Operator { id: r.id, email: r.email }, r.password_hash)))
+            .map_err(internal)
     }
 
     async fn create_operator(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<Operator, AppError> {
@@ -137,32 +134,4 @@ impl OperatorStore for PgStore {
 
 fn unknown(email: &Email) -> AppError {
     AppError::NotFound(format!("No operator has the email {email}."))
-}
-
-/// Gives every operator stored before the `email_key` column its key
-/// ([`Email::key_of_stored`]), in one transaction. Two operators whose
-/// emails are the same in that form stop the start with both named: which
-/// one stays is for a person to decide.
-pub(super) async fn fill_email_keys(pool: &sqlx::PgPool) -> Result<(), super::MigrateError> {
-    let mut tx = pool.begin().await?;
-    let rows = sqlx::query!("SELECT id, email, email_key FROM operators ORDER BY created_at FOR UPDATE").fetch_all(&mut *tx).await?;
-    let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut missing = Vec::new();
-    for row in rows {
-        let key = row.email_key.clone().unwrap_or_else(|| Email::key_of_stored(&row.email));
-        if let Some(first) = owners.insert(key.clone(), row.email.clone()) {
-            return Err(super::MigrateError::SameEmail { first, second: row.email });
-        }
-        if row.email_key.is_none() {
-            missing.push((row.id, key));
-        }
-    }
-    for (id, key) in &missing {
-        sqlx::query!("UPDATE operators SET email_key = $2 WHERE id = $1", id, key).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    if !missing.is_empty() {
-        tracing::info!(operators = missing.len(), "gave the operators' emails their comparison form");
-    }
-    Ok(())
 }
