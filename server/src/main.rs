@@ -4,7 +4,7 @@
 use app::settings::Settings;
 use clap::{Parser, Subcommand};
 use keyhold::{
-    cli::{self, AccountCommand, KeyCommand, OperatorCommand},
+    cli::{self, AccountCommand, KeyCommand, OperatorCommand, TokenCommand},
     db, router, shutdown, AppState,
 };
 use secrecy::ExposeSecret;
@@ -35,6 +35,11 @@ enum Command {
     Key {
         #[command(subcommand)]
         command: KeyCommand,
+    },
+    /// Manage the management API's tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
 }
 
@@ -70,6 +75,7 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Serve => serve(settings, store).await,
         Command::Account { command } => cli::account(&store, command).await,
         Command::Operator { command } => cli::operator(&store, command).await,
+        Command::Token { command } => cli::token(&store, command).await,
         Command::Key { command } => {
             let vault = settings.vault().map_err(|e| e.to_string())?;
             cli::key(&store, &vault, &settings.webhook_policy, command).await

@@ -50,10 +50,14 @@ pub enum AuditAction {
     OperatorEnabled,
     #[serde(rename = "operator.password_set")]
     OperatorPasswordSet,
+    #[serde(rename = "management_token.created")]
+    ManagementTokenCreated,
+    #[serde(rename = "management_token.revoked")]
+    ManagementTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::KeyCreated,
         AuditAction::KeyModified,
         AuditAction::KeyTokenCopied,
@@ -75,6 +79,8 @@ impl AuditAction {
         AuditAction::OperatorDisabled,
         AuditAction::OperatorEnabled,
         AuditAction::OperatorPasswordSet,
+        AuditAction::ManagementTokenCreated,
+        AuditAction::ManagementTokenRevoked,
     ];
 
     /// The name stored in the audit log, such as `key.modified`.
@@ -101,6 +107,8 @@ impl AuditAction {
             AuditAction::OperatorDisabled => "operator.disabled",
             AuditAction::OperatorEnabled => "operator.enabled",
             AuditAction::OperatorPasswordSet => "operator.password_set",
+            AuditAction::ManagementTokenCreated => "management_token.created",
+            AuditAction::ManagementTokenRevoked => "management_token.revoked",
         }
     }
 
@@ -132,6 +140,8 @@ impl AuditAction {
             AuditAction::OperatorDisabled => "Disabled operator",
             AuditAction::OperatorEnabled => "Enabled operator",
             AuditAction::OperatorPasswordSet => "Set operator's password",
+            AuditAction::ManagementTokenCreated => "Created management token",
+            AuditAction::ManagementTokenRevoked => "Revoked management token",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod listen;
 mod operators;
 mod outbox;
 mod sessions;
+mod tokens;
 mod verify;
 mod webhooks;
 
