@@ -45,7 +45,10 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr: stdout carries only what a command prints for
+    // scripts (`token=$(keyhold token create ...)`).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "keyhold=info,tower_http=warn,warn".into()),
         )

@@ -564,3 +564,11 @@ async fn the_openapi_document_describes_the_management_api(pool: PgPool) {
     }
     assert_eq!(doc["components"]["schemas"]["KeyStatus"]["enum"], json!(["active", "blocked", "expired"]));
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_path_that_is_not_valid_is_a_problem_document_too(pool: PgPool) {
+    let app = app(pool);
+    let rw = token(&app, "Ops", Access::ReadWrite).await;
+    let reply = call(&app, Method::GET, "/api/v1/keys/a%5Cb", Some(&rw), None).await;
+    assert_eq!(problem(&reply, 400)["detail"], "The request path is not valid.");
+}

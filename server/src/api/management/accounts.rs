@@ -94,7 +94,7 @@ pub async fn list(State(door): State<Door>) -> Result<Json<AccountList>, Problem
     security(("managementToken" = [])),
     responses(
         (status = 201, description = "The account", body = AccountBody),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken, or the key changed meanwhile", body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn create(State(door): State<Door>, Extension(caller): Extension<Calle
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The account, renamed", body = AccountBody),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -152,6 +152,7 @@ pub async fn rename(
     security(("managementToken" = [])),
     responses(
         (status = 204, description = "Deleted; keys that granted it lost it"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),

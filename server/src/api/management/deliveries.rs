@@ -99,6 +99,7 @@ fn problem(err: AppError) -> Problem {
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The latest 100 deliveries, newest first", body = DeliveryList),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the token's rate limit (`KEYHOLD_MANAGEMENT_RATE_LIMIT` a second)", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -119,6 +120,7 @@ pub async fn list(State(door): State<Door>, Path(id): Path<String>) -> Result<Js
     security(("managementToken" = [])),
     responses(
         (status = 202, description = "A `key.test` delivery was queued", body = DeliveryBody),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),

@@ -253,7 +253,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     security(("managementToken" = [])),
     responses(
         (status = 201, description = "The key and its token (shown this once to the caller)", body = KeyWithToken, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -317,6 +317,7 @@ fn open(door: &Door, sealed: &SealedToken) -> Result<Token, Problem> {
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the token's rate limit (`KEYHOLD_MANAGEMENT_RATE_LIMIT` a second)", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -338,7 +339,7 @@ pub async fn get(State(door): State<Door>, Path(id): Path<String>) -> Result<Res
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key afterwards", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -388,7 +389,7 @@ pub async fn patch(
     security(("managementToken" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -436,6 +437,7 @@ async fn set_blocked(door: &Door, caller: &Caller, id: &str, block: bool) -> Res
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key, blocked", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -456,6 +458,7 @@ pub async fn block(State(door): State<Door>, Extension(caller): Extension<Caller
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key, not blocked", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -477,7 +480,7 @@ pub async fn unblock(State(door): State<Door>, Extension(caller): Extension<Call
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key and its new token", body = KeyWithToken, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -514,6 +517,7 @@ pub async fn roll(
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key's token (audited as copied)", body = TokenBody),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -539,7 +543,7 @@ pub async fn token(State(door): State<Door>, Extension(caller): Extension<Caller
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key with its new avatar", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
@@ -576,7 +580,7 @@ pub async fn put_avatar(
     security(("managementToken" = [])),
     responses(
         (status = 200, description = "The key, showing its initials", body = Key, headers(("ETag" = String, description = "The key's version, such as \"3\""))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a header is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token asked for a change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key or account", body = Problem, content_type = "application/problem+json"),
