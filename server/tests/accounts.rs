@@ -13,7 +13,8 @@ use app::{
     error::AppError,
 };
 use common::{Multipart, Reply, TestApp};
-use sqlx::PgPool;
+use sqlx::{postgres::PgListener, PgPool};
+use std::{collections::HashSet, future::Future, time::Duration};
 use uuid::Uuid;
 
 const HOOK: &str = "https://hooks.example.com/keyhold";
@@ -40,6 +41,49 @@ async fn key_for(app: &TestApp, name: &str, accounts: &[&Account]) -> ApiKey {
 
 async fn account_names(app: &TestApp) -> Vec<String> {
     app.list_account_usage().await.into_iter().map(|a| a.name).collect()
+}
+
+/// What the verification caches are told while `change` runs: listens on
+/// their channel first, runs the change, then sends a marker notification
+/// and collects every payload until the marker arrives (notifications come
+/// in commit order, so everything the change sent is in by then).
+async fn notified_during<F: Future>(pool: &PgPool, change: F) -> (F::Output, Vec<String>) {
+    let mut listener = PgListener::connect_with(pool).await.expect("a listener connects");
+    listener.listen("keyhold_keys").await.expect("the listener listens");
+    let output = change.await;
+    sqlx::query("SELECT pg_notify('keyhold_keys', 'marker')").execute(pool).await.unwrap();
+    let mut payloads = Vec::new();
+    loop {
+        let notification = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+            .await
+            .expect("the marker arrives within 10 s")
+            .expect("the listener stays connected");
+        if notification.payload() == "marker" {
+            return (output, payloads);
+        }
+        payloads.push(notification.payload().to_string());
+    }
+}
+
+/// `count` keys made in SQL (they need no real token here) that grant `account`.
+async fn bulk_keys(pool: &PgPool, count: i32, account: &Account) -> Vec<Uuid> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext)
+         SELECT 'Bulk ' || i, $2, sha256(('bulk ' || i)::bytea), '\\x00', '\\x00' FROM generate_series(1, $1) AS i
+         RETURNING id",
+    )
+    .bind(count)
+    .bind(HOOK)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO api_key_accounts (key_id, account_id) SELECT unnest($1::uuid[]), $2")
+        .bind(&ids)
+        .bind(account.id)
+        .execute(pool)
+        .await
+        .unwrap();
+    ids
 }
 
 // --- list_account_usage -----------------------------------------------------
@@ -252,4 +296,61 @@ async fn a_malformed_account_id_is_a_client_error(pool: PgPool) {
 
     assert!(matches!(reply.err(), AppError::Transport(_)), "{}", reply.text());
     assert_eq!(account_names(&app).await, vec!["Default"]);
+}
+
+// --- what the verification caches are told -----------------------------------
+
+#[sqlx::test(migrations = "./migrations")]
+async fn deleting_an_account_of_a_few_keys_names_each_key_once(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let default = app.default_account().await;
+    let acme = app.account("Acme").await;
+    let shared = key_for(&app, "Shared", &[&default, &acme]).await;
+    let only = key_for(&app, "Only Acme", &[&acme]).await;
+    key_for(&app, "Other", &[&default]).await;
+
+    let (deleted, payloads) = notified_during(&pool, app.delete_account(acme.id)).await;
+
+    assert_eq!(deleted.ok::<AccountUsage>().key_count, 2);
+    assert_eq!(payloads.len(), 2, "{payloads:?}");
+    let named: HashSet<String> = payloads.into_iter().collect();
+    assert_eq!(named, HashSet::from([shared.id.to_string(), only.id.to_string()]));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn deleting_an_account_of_more_than_1000_keys_sends_one_notification_for_all(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let acme = app.account("Acme").await;
+    bulk_keys(&pool, 1001, &acme).await;
+
+    let (deleted, payloads) = notified_during(&pool, app.delete_account(acme.id)).await;
+
+    assert_eq!(deleted.ok::<AccountUsage>().key_count, 1001);
+    assert_eq!(payloads, vec!["*".to_string()]);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn renaming_an_account_of_more_than_1000_keys_sends_one_notification_for_all(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let acme = app.account("Acme").await;
+    bulk_keys(&pool, 1001, &acme).await;
+
+    let (renamed, payloads) = notified_during(&pool, app.rename_account(acme.id, "Acme Corp")).await;
+
+    assert_eq!(renamed.ok::<AccountUsage>().key_count, 1001);
+    assert_eq!(payloads, vec!["*".to_string()]);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn changing_a_keys_accounts_names_that_key_once(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let default = app.default_account().await;
+    let acme = app.account("Acme").await;
+    let key = key_for(&app, "Payments", &[&default]).await;
+
+    let form = Multipart::modify(&key, "Payments", HOOK, &[default.id, acme.id]);
+    let (modified, payloads) = notified_during(&pool, app.modify_key(&form)).await;
+
+    assert_eq!(modified.ok::<ApiKey>().accounts.len(), 2);
+    assert_eq!(payloads, vec![key.id.to_string()]);
 }

@@ -3,11 +3,16 @@
 
 mod common;
 
-use app::domain::key::ApiKey;
+use app::{domain::key::ApiKey, settings::Settings};
 use axum::http::StatusCode;
 use common::{Multipart, Reply, TestApp};
+use keyhold::verify::VerifyTuning;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::{
+    num::NonZeroU32,
+    time::{Duration, Instant},
+};
 
 #[track_caller]
 fn code_of(reply: &Reply) -> String {
@@ -71,16 +76,59 @@ async fn after_the_grace_period_the_old_token_is_not_found(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "./migrations")]
-async fn rolling_twice_keeps_only_tokens_still_in_their_grace(pool: PgPool) {
+async fn rolling_twice_with_grace_keeps_every_token_still_in_its_grace(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let key = app.key("Payments").await;
     let first = token_of(&app, &key).await;
     let second: String = roll(&app, &key, "7d").await.ok();
-    let third: String = roll(&app, &key, "none").await.ok();
+    let third: String = roll(&app, &key, "1h").await.ok();
 
     assert_eq!(code_of(&app.verify(&first).await), "VALID");
-    assert_eq!(code_of(&app.verify(&second).await), "NOT_FOUND");
+    assert_eq!(code_of(&app.verify(&second).await), "VALID");
     assert_eq!(code_of(&app.verify(&third).await), "VALID");
+    assert_eq!(app.count("SELECT count(*) FROM api_key_previous_tokens").await, 2);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn an_emergency_roll_without_grace_ends_every_earlier_token_at_once(pool: PgPool) {
+    // The cache is live, so the earlier tokens' answers are cached before the roll.
+    let settings = Settings { verify_rate_limit: NonZeroU32::new(100_000).unwrap(), ..Settings::default() };
+    let app = TestApp::with(pool.clone(), settings, VerifyTuning::default());
+    let _tasks = app.state.start_background_tasks();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.state.verifier.cache.is_live() {
+        assert!(Instant::now() < deadline, "the cache listener did not connect");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let key = app.key("Payments").await;
+    let first = token_of(&app, &key).await;
+    let second: String = roll(&app, &key, "7d").await.ok();
+    let third: String = roll(&app, &key, "24h").await.ok();
+    assert_eq!(code_of(&app.verify(&first).await), "VALID");
+    assert_eq!(code_of(&app.verify(&second).await), "VALID");
+
+    let fourth: String = roll(&app, &key, "none").await.ok();
+
+    assert_eq!(app.count("SELECT count(*) FROM api_key_previous_tokens").await, 0);
+    // Another server, with nothing cached, refuses every earlier token at once.
+    let fresh = TestApp::new(pool);
+    for earlier in [&first, &second, &third] {
+        assert_eq!(code_of(&fresh.verify(earlier).await), "NOT_FOUND");
+    }
+    // This one forgets what it cached as soon as the roll's notification arrives.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for earlier in [&first, &second, &third] {
+        loop {
+            let code = code_of(&app.verify(earlier).await);
+            if code == "NOT_FOUND" {
+                break;
+            }
+            assert_eq!(code, "VALID");
+            assert!(Instant::now() < deadline, "an earlier token still verifies after 10 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    assert_eq!(code_of(&app.verify(&fourth).await), "VALID");
 }
 
 #[sqlx::test(migrations = "./migrations")]

@@ -674,6 +674,61 @@ async fn a_handed_back_claim_is_due_at_once_and_a_newer_claim_of_another_worker_
     assert_eq!(row(pool.clone()).await, (3, true), "the newer claim keeps its lease");
 }
 
+#[sqlx::test(migrations = "./migrations")]
+async fn a_worker_whose_lease_ran_out_cannot_overwrite_the_result_of_the_worker_that_took_over(pool: PgPool) {
+    let app = test_app(pool.clone());
+    let receiver = Receiver::start().await;
+    let key = key_to(&app, "Taken over", &receiver.url()).await;
+    let lease = Duration::from_secs(60);
+    let row = |pool: PgPool| async move {
+        sqlx::query_as::<_, (String, i32, Option<i32>, Option<String>)>(
+            "SELECT state, attempts, last_status, last_error FROM webhook_deliveries WHERE key_id = $1",
+        )
+        .bind(key.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let run_out = |pool: PgPool| async move {
+        sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
+    };
+
+    // A late success does not overwrite the failure the taker recorded.
+    let late = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(late.len(), 1);
+    run_out(pool.clone()).await;
+    let taker = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(taker.len(), 1);
+    app.store.record_failure(&taker[0], Some(503), "HTTP 503", Some(Duration::from_secs(3600))).await.unwrap();
+    app.store.record_delivered(&late[0], 200).await.unwrap();
+    assert_eq!(row(pool.clone()).await, ("pending".to_string(), 2, Some(503), Some("HTTP 503".to_string())));
+
+    // A late failure does not overwrite the success the taker recorded.
+    sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
+    let late = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(late.len(), 1);
+    run_out(pool.clone()).await;
+    let taker = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!(taker.len(), 1);
+    app.store.record_delivered(&taker[0], 204).await.unwrap();
+    app.store.record_failure(&late[0], None, "no HTTP answer", None).await.unwrap();
+    assert_eq!(row(pool.clone()).await, ("delivered".to_string(), 4, Some(204), None));
+
+    // A late success while the taker is still sending leaves the delivery to the taker.
+    let key = key_to(&app, "Still sending", &receiver.url()).await;
+    let late = app.store.claim_deliveries(10, lease).await.unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET locked_until = now() WHERE key_id = $1").bind(key.id).execute(&pool).await.unwrap();
+    let taker = app.store.claim_deliveries(10, lease).await.unwrap();
+    assert_eq!((late.len(), taker.len()), (1, 1));
+    app.store.record_delivered(&late[0], 200).await.unwrap();
+    let (state, locked): (String, bool) = sqlx::query_as("SELECT state, locked_until > now() FROM webhook_deliveries WHERE key_id = $1")
+        .bind(key.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((state.as_str(), locked), ("pending", true));
+}
+
 /// Starts another `keyhold serve` on the database, waits until it has
 /// delivered the (one) event, and checks the receiver got it twice under
 /// one `webhook-id`: the cut-short attempt and this one.

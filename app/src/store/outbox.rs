@@ -25,10 +25,13 @@ pub trait Outbox: Send + Sync + 'static {
     /// under someone else's lease, and the oldest pending one of their key
     /// (so a key's events go out in order, one at a time).
     async fn claim_deliveries(&self, limit: i64, lease: Duration) -> Result<Vec<Claimed>, AppError>;
-    /// Records a 2xx answer to `delivery`'s attempt.
+    /// Records a 2xx answer to `delivery`'s attempt. Changes nothing when
+    /// the delivery is no longer pending at that attempt (the lease ran out
+    /// and another worker claimed it since, or recorded its outcome).
     async fn record_delivered(&self, delivery: &Claimed, status: u16) -> Result<(), AppError>;
     /// Records a failed attempt: due again after `retry_in`, or failed for
-    /// good when it is `None`.
+    /// good when it is `None`. Like [`Outbox::record_delivered`], only
+    /// while the delivery is still pending at `delivery`'s attempt.
     async fn record_failure(
         &self,
         delivery: &Claimed,

@@ -138,11 +138,19 @@ async fn set_blocked(conn: &mut PgConnection, id: Uuid, blocked: bool, currently
 async fn roll(conn: &mut PgConnection, id: Uuid, token: &SealedToken, grace: Option<chrono::Duration>) -> Result<(), AppError> {
     let old_hash =
         sqlx::query_scalar!("SELECT token_hash FROM api_keys WHERE id = $1", id).fetch_one(&mut *conn).await.map_err(internal)?;
-    // Old tokens past their grace are of no use any more.
-    sqlx::query!("DELETE FROM api_key_previous_tokens WHERE key_id = $1 AND valid_until <= now()", id)
-        .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+    match grace {
+        // An emergency roll: every earlier token ends now, even one still in its own grace period.
+        None => {
+            sqlx::query!("DELETE FROM api_key_previous_tokens WHERE key_id = $1", id).execute(&mut *conn).await.map_err(internal)?;
+        }
+        // Tokens past their grace are of no use any more; the others keep theirs.
+        Some(_) => {
+            sqlx::query!("DELETE FROM api_key_previous_tokens WHERE key_id = $1 AND valid_until <= now()", id)
+                .execute(&mut *conn)
+                .await
+                .map_err(internal)?;
+        }
+    }
     if let Some(grace) = grace {
         sqlx::query!(
             "INSERT INTO api_key_previous_tokens (token_hash, key_id, valid_until)

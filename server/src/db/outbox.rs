@@ -146,9 +146,10 @@ impl Outbox for PgStore {
             "UPDATE webhook_deliveries
              SET state = 'delivered', locked_until = NULL, last_status = $2, last_error = NULL,
                  delivered_at = now(), updated_at = now()
-             WHERE id = $1 AND state = 'pending'",
+             WHERE id = $1 AND state = 'pending' AND attempts = $3",
             delivery.id,
-            i32::from(status)
+            i32::from(status),
+            delivery.attempts
         )
         .execute(&self.pool)
         .await
@@ -169,11 +170,12 @@ impl Outbox for PgStore {
                  next_attempt_at = CASE WHEN $4::float8 IS NULL THEN next_attempt_at
                                         ELSE now() + make_interval(secs => $4::float8) END,
                  locked_until = NULL, last_status = $2, last_error = $3, updated_at = now()
-             WHERE id = $1 AND state = 'pending'",
+             WHERE id = $1 AND state = 'pending' AND attempts = $5",
             delivery.id,
             status.map(i32::from),
             error,
-            retry_in.map(|d| d.as_secs_f64())
+            retry_in.map(|d| d.as_secs_f64()),
+            delivery.attempts
         )
         .execute(&self.pool)
         .await

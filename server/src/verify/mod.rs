@@ -18,7 +18,7 @@ use app::{
     error::AppError,
     store::VerifyStore,
 };
-use cache::{Cached, TokenHash, VerifyCache};
+use cache::{TokenHash, VerifyCache};
 use chrono::Utc;
 use last_used::LastUsed;
 use rate_limit::VerifyRateLimit;
@@ -103,19 +103,7 @@ impl Verifier {
             tracing::error!("a SHA-256 hash is not 32 bytes long");
             AppError::Internal
         })?;
-        let found = match self.cache.get(&hash) {
-            Some(Cached::Key(key)) => Some(key),
-            Some(Cached::Unknown) => None,
-            None => {
-                let ticket = self.cache.ticket();
-                let found = store.key_by_token_hash(&hash).await?.map(Arc::new);
-                if let Some(ticket) = ticket {
-                    self.cache.fill(ticket, hash, found.clone());
-                }
-                found
-            }
-        };
-        let Some(key) = found else {
+        let Some(key) = self.cache.lookup(store, &hash).await? else {
             return Ok(Verification { code: Code::NotFound, key: None });
         };
         let now = Utc::now();
