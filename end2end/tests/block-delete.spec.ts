@@ -212,7 +212,7 @@ test.describe('A key deleted in another tab', () => {
   test('Edit → Modify says it no longer exists and refreshes the list', async ({ page, context }) => {
     const name = await deletedElsewhere(page, context);
     const form = await openEdit(page, name);
-    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('https://example.com/too-late');
+    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('http://127.0.0.1:65000/too-late');
     await form.getByRole('button', { name: 'Modify', exact: true }).click();
     await expect(alertRegion(page)).toContainText('no longer exists');
     await expect(form).toBeHidden();

@@ -78,7 +78,7 @@ test.describe('Keys page', () => {
   test('a listed key shows its avatar, name, webhook URL, accounts and creation date', async ({ page }) => {
     await openKeys(page);
     const name = uniqueName('Listed Item');
-    await createKey(page, { name, webhookUrl: `https://hooks.example.com/listed/${suffix()}?x=1` });
+    await createKey(page, { name, webhookUrl: `http://127.0.0.1:65000/hooks/listed/${suffix()}?x=1` });
 
     const row = keyRow(page, name);
     await expect(row).toHaveCount(1);
@@ -280,10 +280,10 @@ test.describe('New API Key dialog', () => {
     );
 
     // Correcting the field and sending again creates the key.
-    await fillKeyForm(form, { webhookUrl: 'http://example.com/hooks' });
+    await fillKeyForm(form, { webhookUrl: 'http://127.0.0.1:65000/hooks' });
     await form.getByRole('button', { name: 'Create', exact: true }).click();
     await expect(form).toBeHidden();
-    await expect(keyRow(page, name).getByText('http://example.com/hooks', { exact: true })).toBeVisible();
+    await expect(keyRow(page, name).getByText('http://127.0.0.1:65000/hooks', { exact: true })).toBeVisible();
   });
 
   test('a name already in use is refused, whatever its case', async ({ page }) => {
@@ -293,7 +293,7 @@ test.describe('New API Key dialog', () => {
 
     await createButton(page).click();
     const form = dialog(page, 'New API Key');
-    await fillKeyForm(form, { name, webhookUrl: 'https://example.com/other' });
+    await fillKeyForm(form, { name, webhookUrl: 'http://127.0.0.1:65000/other' });
     await tickAnAccount(form);
     await form.getByRole('button', { name: 'Create', exact: true }).click();
     const nameField = form.getByRole('textbox', { name: 'Name', exact: true });

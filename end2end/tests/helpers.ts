@@ -213,8 +213,14 @@ export async function tickAnAccount(form: Locator): Promise<void> {
   await boxes.first().check();
 }
 
+/**
+ * A webhook URL for the key called `name`. Every webhook URL the suite saves
+ * points at a closed port on this machine (the test server allows loopback
+ * webhooks), so the webhook worker never sends to, or resolves a name of,
+ * another host: its deliveries fail with "connection refused".
+ */
 export const webhookFor = (name: string) =>
-  `https://hooks.example.com/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  `http://127.0.0.1:65000/hooks/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /** Creates a key through the "New API Key" dialog and waits until it is listed. */
 export async function createKey(page: Page, input: KeyFormInput & { name: string }): Promise<void> {

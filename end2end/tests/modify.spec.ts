@@ -93,7 +93,7 @@ test.describe('Modify API Key dialog', () => {
     await openKeys(page);
     const name = uniqueName('Before');
     const renamed = uniqueName('After');
-    const url = `https://changed.example.org/${renamed.split(' ')[1]}`;
+    const url = `http://127.0.0.1:65000/changed/${renamed.split(' ')[1]}`;
     await createKey(page, { name });
 
     const form = await openEdit(page, name);
@@ -121,10 +121,10 @@ test.describe('Modify API Key dialog', () => {
     await createKey(page, { name });
     for (const n of [1, 2]) {
       const form = await openEdit(page, name);
-      await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill(`https://example.com/v${n}`);
+      await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill(`http://127.0.0.1:65000/v${n}`);
       await form.getByRole('button', { name: 'Modify', exact: true }).click();
       await expect(form).toBeHidden();
-      await expect(keyRow(page, name).getByText(`https://example.com/v${n}`, { exact: true })).toBeVisible();
+      await expect(keyRow(page, name).getByText(`http://127.0.0.1:65000/v${n}`, { exact: true })).toBeVisible();
     }
     await expect(alertRegion(page)).toHaveText('');
   });
@@ -221,7 +221,7 @@ test.describe('Modify API Key dialog', () => {
     const name = uniqueName('Keeps Avatar');
     await createKey(page, { name, avatar: pngFile('red.png', RED) });
     let form = await openEdit(page, name);
-    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('https://example.com/kept');
+    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('http://127.0.0.1:65000/kept');
     await form.getByRole('button', { name: 'Modify', exact: true }).click();
     await expect(form).toBeHidden();
     form = await openEdit(page, name);
@@ -237,10 +237,10 @@ test.describe('Modify API Key dialog', () => {
     await blockKey(page, name);
 
     const form = await openEdit(page, name);
-    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('https://example.com/still-blocked');
+    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('http://127.0.0.1:65000/still-blocked');
     await form.getByRole('button', { name: 'Modify', exact: true }).click();
     await expect(form).toBeHidden();
-    await expect(keyRow(page, name).getByText('https://example.com/still-blocked', { exact: true })).toBeVisible();
+    await expect(keyRow(page, name).getByText('http://127.0.0.1:65000/still-blocked', { exact: true })).toBeVisible();
     await expect(keyRow(page, name).getByRole('img', { name: 'Blocked', exact: true })).toBeVisible();
     expect(await copyToken(page, name)).toBe(before);
   });
@@ -255,19 +255,19 @@ test.describe('Modify API Key dialog', () => {
     watchErrors(other, otherErrors);
     await openKeys(other);
     const otherForm = await openEdit(other, name);
-    await otherForm.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('https://example.com/from-the-other-tab');
+    await otherForm.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('http://127.0.0.1:65000/from-the-other-tab');
     await otherForm.getByRole('button', { name: 'Modify', exact: true }).click();
     await expect(statusRegion(other)).toContainText('API key modified');
     await page.bringToFront();
 
     // This page still shows the old version.
     const form = await openEdit(page, name);
-    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('https://example.com/from-this-tab');
+    await form.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('http://127.0.0.1:65000/from-this-tab');
     await form.getByRole('button', { name: 'Modify', exact: true }).click();
     await expect(alertRegion(page)).toContainText('changed in another tab');
     await expect(form).toBeHidden();
     // The list refreshed to what the other tab saved.
-    await expect(keyRow(page, name).getByText('https://example.com/from-the-other-tab', { exact: true })).toBeVisible();
+    await expect(keyRow(page, name).getByText('http://127.0.0.1:65000/from-the-other-tab', { exact: true })).toBeVisible();
     expect(otherErrors).toEqual([]);
   });
 });
