@@ -9,6 +9,7 @@ import {
   fillKeyForm,
   keyRow,
   keysHeading,
+  openAccounts,
   openKeys,
   statusRegion,
   test,
@@ -26,19 +27,6 @@ const navLink = (page: Page, name: string) => page.getByRole('link', { name, exa
 /** The row of the account called `name`. */
 const accountRow = (page: Page, name: string) =>
   accountList(page).getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
-
-/** Opens /accounts and waits until its buttons answer clicks (the wasm has hydrated). */
-async function openAccounts(page: Page): Promise<void> {
-  await page.goto('/accounts');
-  await expect(accountsHeading(page)).toBeVisible();
-  const form = dialog(page, 'New Account');
-  await expect(async () => {
-    await createAccountButton(page).click();
-    await expect(form).toBeVisible({ timeout: 500 });
-  }).toPass({ timeout: 20_000, intervals: [100, 200, 250] });
-  await form.getByRole('button', { name: 'Cancel', exact: true }).click();
-  await expect(form).toBeHidden();
-}
 
 /** Creates an account through the "New Account" dialog and waits until it is listed. */
 async function createAccount(page: Page, name: string): Promise<void> {

@@ -193,6 +193,19 @@ export async function openKeys(page: Page, q?: string): Promise<void> {
   await waitForHydration(page);
 }
 
+/** Opens /accounts and waits until its buttons answer clicks (the wasm has hydrated). */
+export async function openAccounts(page: Page): Promise<void> {
+  await page.goto('/accounts');
+  await expect(page.getByRole('heading', { name: 'Accounts', exact: true, level: 1 })).toBeVisible();
+  const form = dialog(page, 'New Account');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    await expect(form).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20_000, intervals: [100, 200, 250] });
+  await form.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(form).toBeHidden();
+}
+
 export interface KeyFormInput {
   name?: string;
   webhookUrl?: string;

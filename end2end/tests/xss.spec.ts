@@ -1,7 +1,7 @@
 // Names with HTML or script in them are shown as text everywhere, and no
 // script of theirs ever runs (issue 5).
 
-import { createKey, dialog, expect, keyRow, openEdit, openKeys, openOptions, suffix, test } from './helpers';
+import { createKey, dialog, expect, keyRow, openAccounts, openEdit, openKeys, openOptions, suffix, test } from './helpers';
 
 const payloads = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>'];
 
@@ -14,8 +14,8 @@ test('keys and accounts named like HTML render as text in every view', async ({ 
   const tag = suffix();
   const names = payloads.map((p) => `${p} ${tag}`);
 
-  // Accounts page: an account named like HTML.
-  await page.goto('/accounts');
+  // Accounts page: an account named like HTML (once its buttons answer clicks).
+  await openAccounts(page);
   for (const name of names) {
     await page.getByRole('button', { name: 'Create account' }).click();
     const form = dialog(page, 'New Account');
