@@ -83,7 +83,7 @@ test.describe('Keys page', () => {
     const row = keyRow(page, name);
     await expect(row).toHaveCount(1);
     await expect(row.getByText(name, { exact: true })).toBeVisible();
-    await expect(row.getByText(/^https:\/\/hooks\.example\.com\/listed\/[a-z0-9]+\?x=1$/)).toBeVisible();
+    await expect(row.getByText(/^http:\/\/127\.0\.0\.1:65000\/hooks\/listed\/[a-z0-9]+\?x=1$/)).toBeVisible();
     // Initials stand in for an avatar when none was uploaded.
     await expect(row.getByText(initials(name), { exact: true })).toBeVisible();
     const accounts = row.getByRole('list', { name: 'Accounts', exact: true });
