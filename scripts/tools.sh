@@ -36,6 +36,35 @@ ensure_binaryen() {
   export PATH="$dir/node_modules/.bin:$PATH"
 }
 
+# Schemathesis (PyPI), which tests the management API against its OpenAPI
+# document: installed once into a virtualenv in the cache directory; sets
+# $SCHEMATHESIS to its command. Python 3.12 or later when the machine has
+# one (pyenv's included): under 3.11 hypothesis sometimes stops with
+# "AST constructor recursion depth mismatch" (a CPython bug).
+SCHEMATHESIS_VERSION=4.32.5
+schemathesis_python() {
+  local candidate
+  for candidate in python3.13 python3.12 $(ls -d "$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo python3
+}
+ensure_schemathesis() {
+  local python version dir
+  python=$(schemathesis_python)
+  version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  dir="$KEYHOLD_TOOLS/schemathesis-$SCHEMATHESIS_VERSION-py$version"
+  if ! "$dir/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    echo "==> installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into $dir (Python $version)"
+    "$python" -m venv "$dir"
+    "$dir/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  SCHEMATHESIS="$dir/bin/st"
+}
+
 # sqlx-cli (`cargo sqlx prepare`) of the version of the sqlx library in
 # Cargo.lock, built with PostgreSQL support only (about two minutes, once).
 ensure_sqlx_cli() {

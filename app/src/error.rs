@@ -13,11 +13,20 @@ use server_fn::{
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The value is fine but another record has it (a unique name): the
+    /// management API answers 409 instead of 422 for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub taken: bool,
 }
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
+        Self { field: field.to_owned(), message: message.into(), taken: false }
+    }
+
+    /// The value of `field` is another record's already.
+    pub fn taken(field: &str, message: impl Into<String>) -> Self {
+        Self { taken: true, ..Self::new(field, message) }
     }
 }
 
@@ -61,6 +70,16 @@ fn summary(errors: &[FieldError]) -> String {
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// `field`'s value belongs to another record already (a taken name).
+    pub fn taken(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::taken(field, message)])
+    }
+
+    /// True when every field error is a taken value.
+    pub fn is_taken(&self) -> bool {
+        matches!(self, AppError::Invalid(errors) if !errors.is_empty() && errors.iter().all(|e| e.taken))
     }
 
     /// The message for `field`, if this error has one.

@@ -29,6 +29,8 @@ pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_MASTER_KEY_FILE: &str = ".keyhold/master.key";
 /// Verifications per second per client address.
 pub const DEFAULT_VERIFY_RATE_LIMIT: NonZeroU32 = NonZeroU32::new(100).expect("100 is not zero");
+/// Management API requests per second per management token.
+pub const DEFAULT_MANAGEMENT_RATE_LIMIT: NonZeroU32 = NonZeroU32::new(50).expect("50 is not zero");
 /// Sign-in attempts a minute per client address.
 pub const DEFAULT_SIGN_IN_LIMIT: NonZeroU32 = NonZeroU32::new(10).expect("10 is not zero");
 /// Sign-in attempts an hour per account (email).
@@ -64,6 +66,9 @@ pub struct Settings {
     pub master_key: MasterKey,
     /// `KEYHOLD_VERIFY_RATE_LIMIT`: verifications per second per client address.
     pub verify_rate_limit: NonZeroU32,
+    /// `KEYHOLD_MANAGEMENT_RATE_LIMIT`: management API requests per second
+    /// per management token.
+    pub management_rate_limit: NonZeroU32,
     /// `KEYHOLD_SIGN_IN_LIMIT`: sign-in attempts a minute per client address.
     pub sign_in_limit: NonZeroU32,
     /// `KEYHOLD_SIGN_IN_ACCOUNT_LIMIT`: sign-in attempts an hour per account
@@ -91,6 +96,7 @@ impl Default for Settings {
             public_origin: None,
             master_key: MasterKey::File(DEFAULT_MASTER_KEY_FILE.into()),
             verify_rate_limit: DEFAULT_VERIFY_RATE_LIMIT,
+            management_rate_limit: DEFAULT_MANAGEMENT_RATE_LIMIT,
             sign_in_limit: DEFAULT_SIGN_IN_LIMIT,
             sign_in_account_limit: DEFAULT_SIGN_IN_ACCOUNT_LIMIT,
             trusted_proxies: TrustedProxies::default(),
@@ -198,6 +204,9 @@ impl Settings {
             verify_rate_limit: env
                 .parse("KEYHOLD_VERIFY_RATE_LIMIT", "a whole number of verifications per second per client, at least 1")?
                 .unwrap_or(d.verify_rate_limit),
+            management_rate_limit: env
+                .parse("KEYHOLD_MANAGEMENT_RATE_LIMIT", "a whole number of management API requests per second per token, at least 1")?
+                .unwrap_or(d.management_rate_limit),
             sign_in_limit: env
                 .parse("KEYHOLD_SIGN_IN_LIMIT", "a whole number of sign-in attempts a minute per client address, at least 1")?
                 .unwrap_or(d.sign_in_limit),
@@ -309,6 +318,7 @@ mod tests {
         assert_eq!(s.public_origin, None);
         assert!(matches!(&s.master_key, MasterKey::File(p) if p == Path::new(DEFAULT_MASTER_KEY_FILE)));
         assert_eq!((s.verify_rate_limit, s.sign_in_limit), (DEFAULT_VERIFY_RATE_LIMIT, DEFAULT_SIGN_IN_LIMIT));
+        assert_eq!(s.management_rate_limit, DEFAULT_MANAGEMENT_RATE_LIMIT);
         assert_eq!(s.webhook_policy, WebhookPolicy::STRICT);
         assert!(!s.secure_cookies());
     }
@@ -322,6 +332,7 @@ mod tests {
             ("KEYHOLD_MASTER_KEY_FILE", "/etc/keyhold/key"),
             ("KEYHOLD_VERIFY_RATE_LIMIT", " 250 "),
             ("KEYHOLD_SIGN_IN_LIMIT", "3"),
+            ("KEYHOLD_MANAGEMENT_RATE_LIMIT", "7"),
             ("KEYHOLD_ALLOW_PRIVATE_WEBHOOKS", "TRUE"),
         ])
         .unwrap();
@@ -330,7 +341,7 @@ mod tests {
         assert_eq!(s.public_origin.as_deref(), Some("https://keys.example.com"));
         assert!(s.secure_cookies());
         assert!(matches!(&s.master_key, MasterKey::File(p) if p == Path::new("/etc/keyhold/key")));
-        assert_eq!((s.verify_rate_limit.get(), s.sign_in_limit.get()), (250, 3));
+        assert_eq!((s.verify_rate_limit.get(), s.sign_in_limit.get(), s.management_rate_limit.get()), (250, 3, 7));
         assert_eq!(s.webhook_policy, WebhookPolicy::ALLOW_PRIVATE);
     }
 

@@ -3,9 +3,7 @@
 // verifies through the verification API. The wasm arrives compressed and
 // cacheable, as a browser in production gets it.
 
-import { createKey, expect, keyRow, keysHeading, statusRegion, test, uniqueName, waitForHydration } from '../tests/helpers';
-
-const TOKEN = /^kh_[0-9A-Za-z]{38}$/;
+import { copyToken, createKey, expect, keysHeading, test, uniqueName, waitForHydration } from '../tests/helpers';
 
 test('the release build serves, hydrates, creates a key that verifies', async ({ page, request, baseURL }) => {
   const email = process.env.E2E_EMAIL;
@@ -39,13 +37,7 @@ test('the release build serves, hydrates, creates a key that verifies', async ({
   // 404; scripts/build-release allows loopback webhooks for this run).
   await createKey(page, { name, webhookUrl: new URL('/smoke-webhook', baseURL).toString() });
 
-  await page.evaluate(() => navigator.clipboard.writeText('nothing copied yet'));
-  const row = keyRow(page, name);
-  await row.hover();
-  await row.getByRole('button', { name: 'Copy token', exact: true }).click();
-  await expect(statusRegion(page)).toContainText('API key token copied');
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(TOKEN);
-  const token = await page.evaluate(() => navigator.clipboard.readText());
+  const token = await copyToken(page, name);
 
   const verified = await request.post('/api/v1/keys/verify', { data: { key: token } });
   expect(verified.status()).toBe(200);

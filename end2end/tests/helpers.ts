@@ -229,6 +229,24 @@ export async function createKey(page: Page, input: KeyFormInput & { name: string
   await expect(keyRow(page, input.name)).toBeVisible();
 }
 
+/** What an API key's token looks like: `kh_` and 38 base62 characters. */
+export const TOKEN = /^kh_[0-9A-Za-z]{38}$/;
+
+/**
+ * Copies the token of the key called `name` with its row's "Copy token"
+ * button and returns what landed on the clipboard. Something else goes on
+ * the clipboard first, so a token left there by an earlier copy cannot pass.
+ */
+export async function copyToken(page: Page, name: string): Promise<string> {
+  await page.evaluate(() => navigator.clipboard.writeText('nothing copied yet'));
+  const row = keyRow(page, name);
+  await row.hover();
+  await row.getByRole('button', { name: 'Copy token', exact: true }).click();
+  await expect(statusRegion(page)).toContainText('API key token copied');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(TOKEN);
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
 /** Opens the "Options" menu of the key called `name` and returns the menu. */
 export async function openOptions(page: Page, name: string): Promise<Locator> {
   const row = keyRow(page, name);

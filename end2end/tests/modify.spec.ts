@@ -4,6 +4,7 @@ import {
   alertRegion,
   blockKey,
   BLUE,
+  copyToken,
   createKey,
   dialog,
   expect,
@@ -17,13 +18,12 @@ import {
   RED,
   statusRegion,
   test,
+  TOKEN,
   uniqueName,
   webhookFor,
   watchErrors,
 } from './helpers';
-import type { Locator, Page } from '@playwright/test';
-
-const TOKEN = /^kh_[0-9A-Za-z]{38}$/;
+import type { Locator } from '@playwright/test';
 
 /** How opaque `locator` looks: its opacity times that of every ancestor. */
 const shownOpacity = (locator: Locator) =>
@@ -32,17 +32,6 @@ const shownOpacity = (locator: Locator) =>
     for (let e: Element | null = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
     return opacity;
   });
-
-async function copyToken(page: Page, name: string): Promise<string> {
-  // Something else on the clipboard first, so a stale token cannot pass.
-  await page.evaluate(() => navigator.clipboard.writeText('nothing copied yet'));
-  const row = keyRow(page, name);
-  await row.hover();
-  await row.getByRole('button', { name: 'Copy token', exact: true }).click();
-  await expect(statusRegion(page)).toContainText('API key token copied');
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(TOKEN);
-  return page.evaluate(() => navigator.clipboard.readText());
-}
 
 test.describe('Row icons', () => {
   test('Edit, Copy token and Options show on hover', async ({ page }) => {

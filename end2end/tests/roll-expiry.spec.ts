@@ -3,19 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { createKey, dialog, expect, keyRow, openEdit, openKeys, openOptions, statusRegion, test, uniqueName } from './helpers';
-
-const TOKEN = /^kh_[0-9A-Za-z]{38}$/;
-
-async function copyToken(page: Page, name: string): Promise<string> {
-  const row = keyRow(page, name);
-  await row.hover();
-  await row.getByRole('button', { name: 'Copy token', exact: true }).click();
-  await expect(statusRegion(page)).toContainText('API key token copied');
-  const token = await page.evaluate(() => navigator.clipboard.readText());
-  expect(token).toMatch(TOKEN);
-  return token;
-}
+import { copyToken, createKey, dialog, expect, keyRow, openEdit, openKeys, openOptions, statusRegion, test, TOKEN, uniqueName } from './helpers';
 
 async function verify(request: APIRequestContext, token: string): Promise<string> {
   const reply = await request.post('/api/v1/keys/verify', { data: { key: token } });

@@ -9,6 +9,7 @@ use app::{
         draft::{field, KeyDraft, KeyInput},
         key::{Account, ApiKey},
         key_change::NewKey as NewKeyRecord,
+        management_token::{Access, ManagementToken, ManagementTokenListing, NewManagementToken, TokenInput},
         names::AccountName,
         operator::{Email, NewPassword, Operator},
         password,
@@ -44,6 +45,31 @@ pub enum OperatorCommand {
     Disable {
         #[arg(long)]
         email: String,
+    },
+}
+
+/// `keyhold token ...`: management tokens for the management API.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a management token and print it (only the token) to stdout.
+    /// It is shown this once: only its hash is stored.
+    Create {
+        /// Unique name of the token, 1–100 characters.
+        #[arg(long)]
+        name: String,
+        /// The token may only read (default: read and write).
+        #[arg(long)]
+        read_only: bool,
+        /// The day the token stops working, YYYY-MM-DD (default: never).
+        #[arg(long, value_name = "YYYY-MM-DD", default_value = "")]
+        expires: String,
+    },
+    /// List the management tokens that are not revoked.
+    List,
+    /// Revoke a management token: it stops working at once on every server.
+    Revoke {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -145,8 +171,62 @@ fn option_of(field: &str) -> String {
     match field {
         field::ACCOUNTS => "--account".into(),
         "password" => "password".into(),
+        "access" => "--read-only".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
+}
+
+pub async fn token(store: &dyn Store, command: TokenCommand) -> Result<(), String> {
+    match command {
+        TokenCommand::Create { name, read_only, expires } => {
+            let access = if read_only { Access::ReadOnly } else { Access::ReadWrite };
+            let input = TokenInput { name, access: access.as_str().into(), expires };
+            let (created, token) = create_token(store, &input).await.map_err(|e| describe(&e))?;
+            // Only the token on stdout, so `token=$(keyhold token create ...)` works.
+            eprintln!("Created management token “{}” ({}). It is not shown again.", created.name, created.access.label());
+            println!("{}", token.expose());
+        }
+        TokenCommand::List => {
+            let date = |at: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
+                at.map_or_else(|| none.to_owned(), |at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+            };
+            for t in store.list_management_tokens().await.map_err(|e| describe(&e))? {
+                println!(
+                    "{}\t{}\tcreated {} by {}\tlast used {}\texpires {}",
+                    t.name,
+                    t.access.label(),
+                    t.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    t.created_by,
+                    date(t.last_used_at, "never"),
+                    date(t.expires_at, "never"),
+                );
+            }
+        }
+        TokenCommand::Revoke { name } => {
+            let revoked = revoke_token(store, &name).await.map_err(|e| describe(&e))?;
+            println!("Revoked management token “{}”.", revoked.name);
+        }
+    }
+    Ok(())
+}
+
+/// Creates a management token from the shell, validated as on the Tokens
+/// page; answers with the token, to be shown once.
+pub async fn create_token(store: &dyn Store, input: &TokenInput) -> Result<(ManagementTokenListing, ManagementToken), AppError> {
+    let (new, token) = NewManagementToken::parse(input, chrono::Utc::now().date_naive()).map_err(AppError::Invalid)?;
+    let created = store.create_management_token(&Actor::CommandLine, &new).await?;
+    Ok((created, token))
+}
+
+/// Revokes the unrevoked token called `name` (ignoring case, as names are
+/// unique ignoring case).
+pub async fn revoke_token(store: &dyn Store, name: &str) -> Result<ManagementTokenListing, AppError> {
+    let wanted = name.trim().to_lowercase();
+    let tokens = store.list_management_tokens().await?;
+    let token = tokens.iter().find(|t| t.name.to_lowercase() == wanted).ok_or_else(|| {
+        AppError::invalid("name", format!("No management token is named “{}”; `keyhold token list` shows them.", name.trim()))
+    })?;
+    store.revoke_management_token(&Actor::CommandLine, token.id).await
 }
 
 pub async fn operator(store: &dyn Store, command: OperatorCommand) -> Result<(), String> {

@@ -157,6 +157,10 @@ async fn read_body_within_limit(request: axum::extract::Request, next: axum::mid
 async fn refuse_dot_segments(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     if has_dot_segment(request.uri().path()) {
         tracing::warn!("refused a path with dot segments");
+        // The JSON API answers every error as problem+json.
+        if request.uri().path().starts_with("/api/v1/") {
+            return api::management::problem::Problem::bad_request("The request path is not valid.").into_response();
+        }
         return (StatusCode::BAD_REQUEST, "The request path is not valid.").into_response();
     }
     next.run(request).await

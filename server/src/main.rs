@@ -4,7 +4,7 @@
 use app::settings::Settings;
 use clap::{Parser, Subcommand};
 use keyhold::{
-    cli::{self, AccountCommand, KeyCommand, OperatorCommand},
+    cli::{self, AccountCommand, KeyCommand, OperatorCommand, TokenCommand},
     db, router, shutdown, AppState,
 };
 use secrecy::ExposeSecret;
@@ -36,11 +36,19 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Manage the management API's tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr: stdout carries only what a command prints for
+    // scripts (`token=$(keyhold token create ...)`).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "keyhold=info,tower_http=warn,warn".into()),
         )
@@ -70,6 +78,7 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Serve => serve(settings, store).await,
         Command::Account { command } => cli::account(&store, command).await,
         Command::Operator { command } => cli::operator(&store, command).await,
+        Command::Token { command } => cli::token(&store, command).await,
         Command::Key { command } => {
             let vault = settings.vault().map_err(|e| e.to_string())?;
             cli::key(&store, &vault, &settings.webhook_policy, command).await

@@ -18,6 +18,9 @@ pub struct ActivityEntry {
     pub key_id: Option<Uuid>,
     pub key_name: Option<String>,
     pub account_name: Option<String>,
+    /// The management token created or revoked.
+    #[serde(default)]
+    pub token_name: Option<String>,
     /// What changed, field by field (modify, rename).
     pub changes: Vec<FieldChange>,
 }

@@ -16,6 +16,9 @@ pub enum Actor {
     /// A sign-in that has not succeeded (yet): the email that was typed and,
     /// if it names one, that operator.
     SignInAttempt { email: String, operator_id: Option<Uuid>, address: Option<String> },
+    /// A backend calling the management API with a management token;
+    /// `label` is "token <name>", as the audit log shows it.
+    ManagementToken { id: Uuid, label: String, address: Option<String> },
 }
 
 impl Actor {
@@ -24,12 +27,18 @@ impl Actor {
         Actor::Operator { id: operator.id, email: operator.email.clone(), address }
     }
 
+    /// The management token `id` called `name`, used from `address`.
+    pub fn management_token(id: Uuid, name: &str, address: Option<String>) -> Self {
+        Actor::ManagementToken { id, label: format!("token {name}"), address }
+    }
+
     /// The kind of door, as the audit log's `actor_kind` column stores it.
     pub fn kind(&self) -> &'static str {
         match self {
             Actor::Operator { .. } => "operator",
             Actor::CommandLine => "command_line",
             Actor::SignInAttempt { .. } => "sign_in_attempt",
+            Actor::ManagementToken { .. } => "management_token",
         }
     }
 
@@ -38,24 +47,28 @@ impl Actor {
         match self {
             Actor::Operator { id, .. } => Some(*id),
             Actor::SignInAttempt { operator_id, .. } => *operator_id,
-            Actor::CommandLine => None,
+            Actor::CommandLine | Actor::ManagementToken { .. } => None,
         }
     }
 
-    /// How the audit log names the actor: an email, or "command line".
+    /// How the audit log names the actor: an email, "command line", or
+    /// "token <name>".
     /// Copied into each row so the log still reads right after an operator
     /// is disabled.
     pub fn label(&self) -> &str {
         match self {
             Actor::Operator { email, .. } | Actor::SignInAttempt { email, .. } => email,
             Actor::CommandLine => "command line",
+            Actor::ManagementToken { label, .. } => label,
         }
     }
 
     /// The client's address, when the actor came over HTTP.
     pub fn address(&self) -> Option<&str> {
         match self {
-            Actor::Operator { address, .. } | Actor::SignInAttempt { address, .. } => address.as_deref(),
+            Actor::Operator { address, .. } | Actor::SignInAttempt { address, .. } | Actor::ManagementToken { address, .. } => {
+                address.as_deref()
+            }
             Actor::CommandLine => None,
         }
     }
@@ -88,6 +101,16 @@ mod tests {
     fn the_command_line_is_no_operator() {
         let actor = Actor::CommandLine;
         assert_eq!((actor.kind(), actor.operator_id(), actor.label(), actor.address()), ("command_line", None, "command line", None));
+        assert_eq!(actor.signed_in_operator(), None);
+    }
+
+    #[test]
+    fn a_management_token_is_named_token_and_its_name() {
+        let actor = Actor::management_token(Uuid::nil(), "Billing backend", Some("10.0.0.2".into()));
+        assert_eq!(
+            (actor.kind(), actor.operator_id(), actor.label(), actor.address()),
+            ("management_token", None, "token Billing backend", Some("10.0.0.2"))
+        );
         assert_eq!(actor.signed_in_operator(), None);
     }
 

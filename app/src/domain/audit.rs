@@ -46,10 +46,14 @@ pub enum AuditAction {
     OperatorCreated,
     #[serde(rename = "operator.disabled")]
     OperatorDisabled,
+    #[serde(rename = "management_token.created")]
+    ManagementTokenCreated,
+    #[serde(rename = "management_token.revoked")]
+    ManagementTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::KeyCreated,
         AuditAction::KeyModified,
         AuditAction::KeyTokenCopied,
@@ -69,6 +73,8 @@ impl AuditAction {
         AuditAction::SignedOut,
         AuditAction::OperatorCreated,
         AuditAction::OperatorDisabled,
+        AuditAction::ManagementTokenCreated,
+        AuditAction::ManagementTokenRevoked,
     ];
 
     /// The name stored in the audit log, such as `key.modified`.
@@ -93,6 +99,8 @@ impl AuditAction {
             AuditAction::SignedOut => "operator.signed_out",
             AuditAction::OperatorCreated => "operator.created",
             AuditAction::OperatorDisabled => "operator.disabled",
+            AuditAction::ManagementTokenCreated => "management_token.created",
+            AuditAction::ManagementTokenRevoked => "management_token.revoked",
         }
     }
 
@@ -122,6 +130,8 @@ impl AuditAction {
             AuditAction::SignedOut => "Signed out",
             AuditAction::OperatorCreated => "Created operator",
             AuditAction::OperatorDisabled => "Disabled operator",
+            AuditAction::ManagementTokenCreated => "Created management token",
+            AuditAction::ManagementTokenRevoked => "Revoked management token",
         }
     }
 }

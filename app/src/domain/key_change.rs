@@ -15,6 +15,31 @@ pub struct NewKey {
     pub token: SealedToken,
 }
 
+/// A create that must happen at most once: the management API's
+/// `Idempotency-Key`, per token. A repeat within 24 hours with the same
+/// `fingerprint` (the request's content) answers with the key made first; a
+/// repeat with another fingerprint is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// Whose key space: the management token's id.
+    pub scope: uuid::Uuid,
+    pub key: String,
+    pub fingerprint: Vec<u8>,
+}
+
+/// How long an `Idempotency-Key` is remembered.
+pub const IDEMPOTENCY_WINDOW: Duration = Duration::hours(24);
+
+/// What an idempotent create did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreatedOnce {
+    /// Made the key now.
+    New(super::key::ApiKey),
+    /// An earlier request with the same key made this one; its token as
+    /// stored now.
+    Earlier(super::key::ApiKey, SealedToken),
+}
+
 /// What a modify does to the avatar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AvatarChange {

@@ -15,6 +15,7 @@ pub mod expiry;
 pub mod grace;
 pub mod key;
 pub mod key_status;
+pub mod management_token;
 pub mod names;
 pub mod operator;
 pub mod relative_time;

@@ -1,4 +1,4 @@
-//! The names operators give keys and accounts. Both follow one rule (1–100
+//! The names operators give keys, accounts and management tokens. All follow one rule (1–100
 //! characters once trimmed, no control characters) but are different types,
 //! so a key's name cannot be passed where an account's is meant.
 
@@ -63,6 +63,27 @@ impl fmt::Display for AccountName {
     }
 }
 
+/// The name of a management token (unique among unrevoked tokens ignoring
+/// case, which the store checks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        parse_name(input).map(TokenName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TokenName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +99,7 @@ mod tests {
         assert_eq!(KeyName::parse(""), Err("Enter a name.".into()));
         assert_eq!(KeyName::parse(" \t "), Err("Enter a name.".into()));
         assert_eq!(AccountName::parse(" "), Err("Enter a name.".into()));
+        assert_eq!(TokenName::parse(""), Err("Enter a name.".into()));
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub const CHECKSUM_LEN: usize = 6;
 /// Total length of a token.
 pub const TOKEN_LEN: usize = PREFIX.len() + RANDOM_LEN + CHECKSUM_LEN;
 
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// The digits tokens are written in.
+pub const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// Why a string is not a Keyhold token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -36,10 +37,7 @@ impl Token {
     /// A new token from the operating system's CSPRNG.
     #[cfg(feature = "ssr")]
     pub fn generate() -> Self {
-        use rand::{rngs::OsRng, Rng, TryRngCore};
-        let mut rng = OsRng.unwrap_err();
-        let random: String = (0..RANDOM_LEN).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect();
-        Self::from_random_part(&random)
+        Self::from_random_part(&random_base62(RANDOM_LEN))
     }
 
     #[cfg(any(test, feature = "ssr"))]
@@ -73,6 +71,14 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(kh_…redacted)")
     }
+}
+
+/// `len` base62 digits from the operating system's CSPRNG.
+#[cfg(feature = "ssr")]
+pub fn random_base62(len: usize) -> String {
+    use rand::{rngs::OsRng, Rng, TryRngCore};
+    let mut rng = OsRng.unwrap_err();
+    (0..len).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect()
 }
 
 /// CRC32 of `random`, written as exactly six base62 digits (62⁶ > 2³²).

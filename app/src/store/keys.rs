@@ -5,7 +5,7 @@ use crate::{
         actor::Actor,
         avatar::Avatar,
         key::ApiKey,
-        key_change::{KeyChange, NewKey},
+        key_change::{CreatedOnce, Idempotency, KeyChange, NewKey},
         vault::SealedToken,
     },
     error::AppError,
@@ -23,6 +23,12 @@ pub trait KeyStore: Send + Sync + 'static {
     /// Creates a key (audited, `key.created` sent). A name taken in any
     /// case, or an account that does not exist, is `Invalid` on its field.
     async fn create_key(&self, actor: &Actor, key: &NewKey) -> Result<ApiKey, AppError>;
+    /// [`create_key`](KeyStore::create_key), at most once per `once.scope`
+    /// and `once.key` within the idempotency window: a repeat with the same
+    /// fingerprint (even one running at the same time) answers with the
+    /// first key, one with another fingerprint is `Invalid` on
+    /// `idempotencyKey`; `NotFound` if the first key was deleted since.
+    async fn create_key_once(&self, actor: &Actor, key: &NewKey, once: &Idempotency) -> Result<CreatedOnce, AppError>;
     /// Changes a key in one transaction with its audit row, its webhook
     /// event and a new version; answers with the key afterwards (for a
     /// delete, as it was). `NotFound` when the key is gone, `Conflict` when

@@ -12,6 +12,7 @@ mod audit;
 mod keys;
 mod operators;
 mod outbox;
+mod tokens;
 mod verify;
 mod webhooks;
 
@@ -20,10 +21,11 @@ pub use audit::AuditStore;
 pub use keys::KeyStore;
 pub use operators::{OperatorListing, OperatorStore};
 pub use outbox::{Claimed, Outbox};
+pub use tokens::ManagementTokenStore;
 pub use verify::VerifyStore;
 pub use webhooks::WebhookStore;
 
 /// All of storage, as one object.
-pub trait Store: KeyStore + AccountStore + OperatorStore + AuditStore + WebhookStore + Outbox + VerifyStore {}
+pub trait Store: KeyStore + AccountStore + OperatorStore + AuditStore + WebhookStore + Outbox + VerifyStore + ManagementTokenStore {}
 
-impl<T: KeyStore + AccountStore + OperatorStore + AuditStore + WebhookStore + Outbox + VerifyStore> Store for T {}
+impl<T: KeyStore + AccountStore + OperatorStore + AuditStore + WebhookStore + Outbox + VerifyStore + ManagementTokenStore> Store for T {}

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod health;
+pub mod management;
 pub mod openapi;
 pub mod verify;
 
@@ -28,4 +29,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(health::PATH, get(health::health))
         .route(health::LIVE_PATH, get(health::live))
         .route(openapi::PATH, get(openapi::document))
+        .merge(management::routes(state))
 }

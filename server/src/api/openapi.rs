@@ -1,7 +1,11 @@
 //! The OpenAPI 3 document of the JSON API, generated from the handlers'
 //! annotations (utoipa) and served at `/api/v1/openapi.json`.
 
-use super::{error, health, verify};
+use super::{
+    error, health,
+    management::{accounts, deliveries, keys, problem},
+    verify,
+};
 use app::domain::verification::Code;
 use axum::Json;
 use utoipa::{
@@ -15,10 +19,34 @@ pub const PATH: &str = "/api/v1/openapi.json";
 #[openapi(
     info(
         title = "Keyhold API",
-        description = "Verify the API keys managed in Keyhold. No session is needed; \
-                       each client address may verify `KEYHOLD_VERIFY_RATE_LIMIT` keys a second (default 100)."
+        description = "Verify the API keys managed in Keyhold (no session is needed; each client address may verify \
+                       `KEYHOLD_VERIFY_RATE_LIMIT` keys a second, default 100), and manage keys and accounts from your own \
+                       backend with a management token (`Authorization: Bearer khm_...`, made with \
+                       `keyhold token create`; `KEYHOLD_MANAGEMENT_RATE_LIMIT` requests a second per token, default 50). \
+                       Errors of the management API are `application/problem+json` (RFC 9457)."
     ),
-    paths(verify::verify, health::health, health::live, document),
+    paths(
+        verify::verify,
+        health::health,
+        health::live,
+        document,
+        keys::create,
+        keys::get,
+        keys::patch,
+        keys::delete,
+        keys::block,
+        keys::unblock,
+        keys::roll,
+        keys::token,
+        keys::put_avatar,
+        keys::delete_avatar,
+        deliveries::list,
+        deliveries::send_test,
+        accounts::list,
+        accounts::create,
+        accounts::rename,
+        accounts::delete
+    ),
     components(schemas(
         verify::VerifyRequest,
         verify::VerifyResponse,
@@ -27,18 +55,36 @@ pub const PATH: &str = "/api/v1/openapi.json";
         error::ErrorBody,
         health::Health,
         health::Status,
-        health::DatabaseStatus
+        health::DatabaseStatus,
+        keys::Key,
+        keys::AccountRef,
+        keys::KeyWithToken,
+        keys::TokenBody,
+        keys::CreateKey,
+        keys::PatchKey,
+        keys::RollKey,
+        app::domain::key_status::KeyStatus,
+        deliveries::DeliveryBody,
+        deliveries::DeliveryStatus,
+        deliveries::DeliveryList,
+        accounts::AccountBody,
+        accounts::AccountList,
+        accounts::NameBody,
+        problem::Problem,
+        problem::ProblemField
     )),
     modifiers(&BearerToken),
     tags(
         (name = "keys", description = "API key verification"),
+        (name = "management", description = "Keys, accounts and deliveries, for a backend holding a management token"),
         (name = "health", description = "Liveness and readiness"),
         (name = "meta", description = "This document")
     )
 )]
 pub struct ApiDoc;
 
-/// Declares the `bearer` scheme the verify endpoint accepts.
+/// Declares the `bearer` scheme the verify endpoint accepts and the
+/// `managementToken` scheme of the management API.
 struct BearerToken;
 
 impl Modify for BearerToken {
@@ -47,6 +93,10 @@ impl Modify for BearerToken {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("kh_ token").build()),
+        );
+        components.add_security_scheme(
+            "managementToken",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("khm_ management token").build()),
         );
     }
 }

@@ -28,7 +28,7 @@ fn gone() -> AppError {
 fn name_taken(name: &AccountName) -> impl FnOnce(sqlx::Error) -> AppError + '_ {
     move |err| {
         if violates(&err, "accounts_name_unique") {
-            AppError::invalid("name", format!("An account named “{name}” already exists."))
+            AppError::taken("name", format!("An account named “{name}” already exists."))
         } else {
             internal(err)
         }

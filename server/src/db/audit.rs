@@ -97,6 +97,7 @@ impl TryFrom<Row> for ActivityEntry {
         })?;
         let changes =
             r.details.0.get("changes").cloned().and_then(|c| serde_json::from_value::<Vec<FieldChange>>(c).ok()).unwrap_or_default();
+        let token_name = r.details.0.get("token").and_then(Value::as_str).map(str::to_owned);
         Ok(ActivityEntry {
             id: r.id,
             at: r.at,
@@ -106,6 +107,7 @@ impl TryFrom<Row> for ActivityEntry {
             key_id: r.key_id,
             key_name: r.key_name,
             account_name: r.account_name,
+            token_name,
             changes,
         })
     }

@@ -15,7 +15,7 @@ use app::{
         avatar::Avatar,
         draft::{field, KeyDraft},
         key::ApiKey,
-        key_change::{AvatarChange, KeyChange, KeyOperation, NewKey},
+        key_change::{AvatarChange, CreatedOnce, Idempotency, KeyChange, KeyOperation, NewKey, IDEMPOTENCY_WINDOW},
         vault::SealedToken,
         webhook_event::EventType,
     },
@@ -75,7 +75,7 @@ async fn set_avatar(conn: &mut PgConnection, id: Uuid, avatar: &Avatar) -> Resul
 
 fn name_taken(err: sqlx::Error, draft: &KeyDraft) -> AppError {
     if violates(&err, "api_keys_name_unique") {
-        AppError::invalid(field::NAME, format!("An API key named “{}” already exists.", draft.name()))
+        AppError::taken(field::NAME, format!("An API key named “{}” already exists.", draft.name()))
     } else {
         internal(err)
     }
@@ -178,6 +178,33 @@ async fn roll(conn: &mut PgConnection, id: Uuid, token: &SealedToken, grace: Opt
     Ok(())
 }
 
+/// Inserts the key with its accounts and avatar, its audit row and its
+/// `key.created` event, on the caller's transaction.
+async fn insert_key(tx: &mut PgConnection, actor: &Actor, new: &NewKey) -> Result<ApiKey, AppError> {
+    let NewKey { draft, avatar, token } = new;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        draft.name().as_str(),
+        draft.webhook_url().as_str(),
+        token.hash,
+        token.nonce,
+        token.ciphertext,
+        draft.expires_at()
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| name_taken(e, draft))?;
+    set_accounts(tx, id, draft.accounts()).await?;
+    if let Some(avatar) = avatar {
+        set_avatar(tx, id, avatar).await?;
+    }
+    let key = fetch_key(tx, id).await?;
+    audit::record(tx, actor, Entry::key(AuditAction::KeyCreated, key.id, &key.name)).await?;
+    outbox::enqueue(tx, &key, EventType::Created).await?;
+    Ok(key)
+}
+
 #[async_trait::async_trait]
 impl KeyStore for PgStore {
     async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError> {
@@ -214,30 +241,76 @@ impl KeyStore for PgStore {
     }
 
     async fn create_key(&self, actor: &Actor, new: &NewKey) -> Result<ApiKey, AppError> {
-        let NewKey { draft, avatar, token } = new;
         let mut tx = self.pool.begin().await.map_err(internal)?;
-        let id = sqlx::query_scalar!(
-            "INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            draft.name().as_str(),
-            draft.webhook_url().as_str(),
-            token.hash,
-            token.nonce,
-            token.ciphertext,
-            draft.expires_at()
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| name_taken(e, draft))?;
-        set_accounts(&mut tx, id, draft.accounts()).await?;
-        if let Some(avatar) = avatar {
-            set_avatar(&mut tx, id, avatar).await?;
-        }
-        let key = fetch_key(&mut tx, id).await?;
-        audit::record(&mut tx, actor, Entry::key(AuditAction::KeyCreated, key.id, &key.name)).await?;
-        outbox::enqueue(&mut tx, &key, EventType::Created).await?;
+        let key = insert_key(&mut tx, actor, new).await?;
         tx.commit().await.map_err(internal)?;
         Ok(key)
+    }
+
+    async fn create_key_once(&self, actor: &Actor, new: &NewKey, once: &Idempotency) -> Result<CreatedOnce, AppError> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let window = IDEMPOTENCY_WINDOW.num_seconds() as f64;
+        sqlx::query!(
+            "DELETE FROM management_idempotency
+             WHERE token_id = $1 AND idempotency_key = $2 AND created_at < now() - make_interval(secs => $3)",
+            once.scope,
+            once.key,
+            window
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        // A concurrent request with the same key waits here until the first
+        // one commits (or rolls back), then finds its row.
+        let claimed = sqlx::query_scalar!(
+            r#"INSERT INTO management_idempotency (token_id, idempotency_key, fingerprint) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING true AS "claimed!""#,
+            once.scope,
+            once.key,
+            once.fingerprint
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if claimed.is_none() {
+            let earlier = sqlx::query!(
+                "SELECT i.fingerprint, i.key_id, k.token_hash AS \"token_hash?\", k.token_nonce AS \"token_nonce?\",
+                        k.token_ciphertext AS \"token_ciphertext?\"
+                 FROM management_idempotency i LEFT JOIN api_keys k ON k.id = i.key_id
+                 WHERE i.token_id = $1 AND i.idempotency_key = $2",
+                once.scope,
+                once.key
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+            if earlier.fingerprint != once.fingerprint {
+                return Err(AppError::invalid(
+                    "idempotencyKey",
+                    "This Idempotency-Key was used for a different request in the last 24 hours; send a new one.",
+                ));
+            }
+            let (Some(id), Some(hash), Some(nonce), Some(ciphertext)) =
+                (earlier.key_id, earlier.token_hash, earlier.token_nonce, earlier.token_ciphertext)
+            else {
+                return Err(AppError::NotFound("The API key created with this Idempotency-Key has been deleted since.".into()));
+            };
+            let key = fetch_key(&mut tx, id).await?;
+            tx.commit().await.map_err(internal)?;
+            return Ok(CreatedOnce::Earlier(key, SealedToken { hash, nonce, ciphertext }));
+        }
+        let key = insert_key(&mut tx, actor, new).await?;
+        sqlx::query!(
+            "UPDATE management_idempotency SET key_id = $3, updated_at = now() WHERE token_id = $1 AND idempotency_key = $2",
+            once.scope,
+            once.key,
+            key.id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(CreatedOnce::New(key))
     }
 
     async fn change_key(&self, actor: &Actor, id: Uuid, change: &KeyChange) -> Result<ApiKey, AppError> {

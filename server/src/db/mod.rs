@@ -10,6 +10,7 @@ pub mod listen;
 mod operators;
 mod outbox;
 mod sessions;
+mod tokens;
 mod verify;
 mod webhooks;
 
