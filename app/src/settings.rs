@@ -39,6 +39,14 @@ pub const DEFAULT_SIGN_IN_ACCOUNT_LIMIT: NonZeroU32 = NonZeroU32::new(30).expect
 pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 /// A session ends this long after sign-in, however busy.
 pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(12 * 60 * 60);
+/// Longest a client may take to send a request's head (and longest an
+/// idle connection stays open).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: NonZeroU32 = NonZeroU32::new(512).expect("512 is not zero");
+/// The most `KEYHOLD_MAX_CONNECTIONS` may be (each connection is a file
+/// descriptor).
+pub const MAX_MAX_CONNECTIONS: u32 = 65_536;
 
 /// Where the master key comes from.
 #[derive(Debug, Clone)]
@@ -85,6 +93,13 @@ pub struct Settings {
     pub session_idle: Duration,
     /// `KEYHOLD_SESSION_MAX_AGE`: a session ends this long after sign-in.
     pub session_max_age: Duration,
+    /// `KEYHOLD_HEADER_TIMEOUT`: a connection is closed when a request's
+    /// head has not arrived this long after the server started waiting for
+    /// it (so also after this long idle between requests).
+    pub header_timeout: Duration,
+    /// `KEYHOLD_MAX_CONNECTIONS`: most connections served at once; more
+    /// wait in the listen queue until one closes.
+    pub max_connections: NonZeroU32,
 }
 
 impl Default for Settings {
@@ -103,6 +118,8 @@ impl Default for Settings {
             webhook_policy: WebhookPolicy::STRICT,
             session_idle: DEFAULT_SESSION_IDLE,
             session_max_age: DEFAULT_SESSION_MAX_AGE,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -220,6 +237,13 @@ impl Settings {
             },
             session_idle: env.duration("KEYHOLD_SESSION_IDLE")?.unwrap_or(d.session_idle),
             session_max_age: env.duration("KEYHOLD_SESSION_MAX_AGE")?.unwrap_or(d.session_max_age),
+            header_timeout: env.duration("KEYHOLD_HEADER_TIMEOUT")?.unwrap_or(d.header_timeout),
+            max_connections: env
+                .parsed("KEYHOLD_MAX_CONNECTIONS", |text| match text.parse::<u32>() {
+                    Ok(n @ 1..=MAX_MAX_CONNECTIONS) => Ok(NonZeroU32::new(n).expect("at least 1")),
+                    _ => Err(format!("“{text}” is not a whole number of connections from 1 to {MAX_MAX_CONNECTIONS}")),
+                })?
+                .unwrap_or(d.max_connections),
         })
     }
 
@@ -380,6 +404,13 @@ mod tests {
         assert!(from(&[("KEYHOLD_SESSION_MAX_AGE", "0s")]).is_err());
         assert!(from(&[("KEYHOLD_WEBHOOK_PORTS", "22-")]).is_err());
         assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        let s = from(&[("KEYHOLD_HEADER_TIMEOUT", "5s"), ("KEYHOLD_MAX_CONNECTIONS", "64")]).unwrap();
+        assert_eq!((s.header_timeout, s.max_connections.get()), (Duration::from_secs(5), 64));
+        assert_eq!((d.header_timeout, d.max_connections), (DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS));
+        for bad in ["0", "65537", "lots"] {
+            let err = from(&[("KEYHOLD_MAX_CONNECTIONS", bad)]).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("KEYHOLD_MAX_CONNECTIONS: “{bad}” is not a whole number of connections")), "{err}");
+        }
         assert_eq!(parse_duration("2 h"), Some(Duration::from_secs(7200)));
     }
 

@@ -78,6 +78,7 @@ pub async fn require_operator(State(state): State<AppState>, session: Session, m
     // operator in a loaded session is an enabled one.
     let operator = match session.get::<Operator>(SESSION_OPERATOR).await {
         Ok(operator) => operator,
+        Err(err) if crate::db::PgSessionStore::is_busy(&err) => return busy(&request),
         Err(_) => return unavailable(&request),
     };
     // However busy, a session ends `session_max_age` after sign-in; one
@@ -145,6 +146,17 @@ fn unavailable(request: &Request) -> Response {
         return rpc::error_response(path, AppError::Internal);
     }
     (StatusCode::SERVICE_UNAVAILABLE, "Keyhold cannot reach its database right now. Please try again.").into_response()
+}
+
+/// The session was not loaded because anonymous requests are using all
+/// their database connections (see `db::anonymous`).
+fn busy(request: &Request) -> Response {
+    let path = request.uri().path();
+    if rpc::is_server_fn(path) {
+        return rpc::error_response(path, AppError::TooManyRequests("The server is busy, try again in 1 second.".into()));
+    }
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "1")], "Keyhold is busy right now. Please try again in a moment.")
+        .into_response()
 }
 
 /// Refuses state-changing requests from other sites: `Sec-Fetch-Site` must

@@ -1,5 +1,5 @@
-//! The shell commands besides `serve`: `keyhold account ...` and
-//! `keyhold key ...`. `main.rs` parses and dispatches; the work is here so
+//! The shell commands besides `serve`: `keyhold account ...`,
+//! `keyhold operator ...` and `keyhold key ...`. `main.rs` parses and dispatches; the work is here so
 //! tests can run it against a database.
 
 use app::{
@@ -43,6 +43,17 @@ pub enum OperatorCommand {
     List,
     /// Disable an operator: they cannot sign in, and their sessions end.
     Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled operator sign in again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Give an operator a new password, read as for `create`; all their
+    /// sessions end.
+    SetPassword {
         #[arg(long)]
         email: String,
     },
@@ -251,6 +262,19 @@ pub async fn operator(store: &dyn Store, command: OperatorCommand) -> Result<(),
             let ended = store.disable_operator(&Actor::CommandLine, &email).await.map_err(|e| describe(&e))?;
             println!("Disabled operator {email}; ended {ended} session(s).");
         }
+        OperatorCommand::Enable { email } => {
+            let email = Email::parse(&email)?;
+            match store.enable_operator(&Actor::CommandLine, &email).await.map_err(|e| describe(&e))? {
+                true => println!("Enabled operator {email}. They can sign in again."),
+                false => println!("Operator {email} was not disabled; nothing changed."),
+            }
+        }
+        OperatorCommand::SetPassword { email } => {
+            let email = Email::parse(&email)?;
+            let password = read_password()?;
+            let ended = set_password(store, &email, &password).await.map_err(|e| describe(&e))?;
+            println!("Set a new password for {email}; ended {ended} session(s).");
+        }
     }
     Ok(())
 }
@@ -262,6 +286,15 @@ pub async fn create_operator(store: &dyn Store, email: &Email, password: &str) -
     store.create_operator(&Actor::CommandLine, email, &phc).await
 }
 
+/// Checks the new password with the rules of `create`, hashes it (off the
+/// async workers) and stores it, ending the operator's sessions; answers
+/// how many ended.
+pub async fn set_password(store: &dyn Store, email: &Email, password: &str) -> Result<u64, AppError> {
+    let password = NewPassword::parse(password).map_err(|m| AppError::invalid("password", m))?;
+    let phc = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(|_| AppError::Internal)?;
+    store.set_operator_password(&Actor::CommandLine, email, &phc).await
+}
+
 /// The password from standard input: asked twice without echo on a
 /// terminal, otherwise the first line (for scripts: `echo ... | keyhold
 /// operator create ...`).
@@ -271,7 +304,7 @@ fn read_password() -> Result<String, String> {
         let first = rpassword::prompt_password("Password (at least 12 characters): ").map_err(|e| e.to_string())?;
         let again = rpassword::prompt_password("Repeat the password: ").map_err(|e| e.to_string())?;
         if first != again {
-            return Err("the two passwords differ; nothing was created".into());
+            return Err("the two passwords differ; nothing was changed".into());
         }
         return Ok(first);
     }

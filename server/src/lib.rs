@@ -11,6 +11,7 @@ pub mod client;
 pub mod db;
 pub mod pkg;
 pub mod rpc;
+pub mod serve;
 pub mod shutdown;
 pub mod state;
 pub mod verify;
@@ -42,8 +43,9 @@ pub const MAX_SMALL_BODY_BYTES: usize = 64 * 1024;
 pub const AVATAR_ROUTE: &str = "/avatars/{id}";
 
 /// The whole app: pages, server functions, avatars, the JSON API and static
-/// files. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
-/// (as [`serve`] does) so the rate limits can tell clients apart.
+/// files. Serve it with [`serve::serve`] (or any server that puts a
+/// `ConnectInfo<SocketAddr>` in each request) so the rate limits can tell
+/// clients apart.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();

@@ -8,7 +8,7 @@ use keyhold::{
     db, router, shutdown, AppState,
 };
 use secrecy::ExposeSecret;
-use std::{future::IntoFuture, net::SocketAddr, process::ExitCode};
+use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "keyhold", about = "Self-hosted API key manager", version)]
@@ -104,7 +104,7 @@ async fn serve(settings: Settings, store: db::PgStore) -> Result<(), String> {
     leptos_options.site_addr = settings.site_addr;
     keyhold::pkg::detect_hashed_names(&mut leptos_options);
     let any_operator = app::store::OperatorStore::any_operator(&store).await.unwrap_or(true);
-    let (site_addr, display_url) = (settings.site_addr, settings.display_url());
+    let (site_addr, display_url, limits) = (settings.site_addr, settings.display_url(), keyhold::serve::Limits::of(&settings));
     let state = AppState::new(leptos_options, store, vault, settings);
     // Runs as long as the server: the verification cache's listener and the last-use writer.
     let background = state.start_background_tasks();
@@ -124,14 +124,14 @@ async fn serve(settings: Settings, store: db::PgStore) -> Result<(), String> {
     // Signals are caught from here on: a SIGTERM during start-up would
     // otherwise kill the process without any of the steps below.
     let stopping = shutdown::Stopping::on_signals().map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(stopping.clone().wait())
-        .into_future();
+    // Slow clients are cut off (KEYHOLD_HEADER_TIMEOUT) and connections
+    // capped (KEYHOLD_MAX_CONNECTIONS).
+    let server = keyhold::serve::serve(listener, app, limits, stopping.clone().wait());
     // New connections are refused at once; the webhook worker stops beside
     // the requests that finish.
     let http = async {
         tokio::select! {
-            served = server => served.map_err(|e| format!("server error: {e}")),
+            () = server => Ok(()),
             () = stopping.clone().wait_then(shutdown::HTTP_GRACE) => {
                 tracing::warn!("requests still in flight {} s after the signal were cut off", shutdown::HTTP_GRACE.as_secs());
                 Ok(())

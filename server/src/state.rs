@@ -53,7 +53,7 @@ impl AppState {
         let settings = Arc::new(settings);
         let services = Services::new(Arc::new(store.clone()), Arc::new(vault), settings.clone());
         let verifier = Arc::new(verify::Verifier::new(settings.verify_rate_limit, VerifyTuning::default()));
-        let sessions = db::PgSessionStore::new(store.pool().clone());
+        let sessions = store.session_store();
         Self(Arc::new(SharedState {
             leptos_options,
             settings,

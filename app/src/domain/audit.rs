@@ -46,6 +46,10 @@ pub enum AuditAction {
     OperatorCreated,
     #[serde(rename = "operator.disabled")]
     OperatorDisabled,
+    #[serde(rename = "operator.enabled")]
+    OperatorEnabled,
+    #[serde(rename = "operator.password_set")]
+    OperatorPasswordSet,
     #[serde(rename = "management_token.created")]
     ManagementTokenCreated,
     #[serde(rename = "management_token.revoked")]
@@ -53,7 +57,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::KeyCreated,
         AuditAction::KeyModified,
         AuditAction::KeyTokenCopied,
@@ -73,6 +77,8 @@ impl AuditAction {
         AuditAction::SignedOut,
         AuditAction::OperatorCreated,
         AuditAction::OperatorDisabled,
+        AuditAction::OperatorEnabled,
+        AuditAction::OperatorPasswordSet,
         AuditAction::ManagementTokenCreated,
         AuditAction::ManagementTokenRevoked,
     ];
@@ -99,6 +105,8 @@ impl AuditAction {
             AuditAction::SignedOut => "operator.signed_out",
             AuditAction::OperatorCreated => "operator.created",
             AuditAction::OperatorDisabled => "operator.disabled",
+            AuditAction::OperatorEnabled => "operator.enabled",
+            AuditAction::OperatorPasswordSet => "operator.password_set",
             AuditAction::ManagementTokenCreated => "management_token.created",
             AuditAction::ManagementTokenRevoked => "management_token.revoked",
         }
@@ -130,6 +138,8 @@ impl AuditAction {
             AuditAction::SignedOut => "Signed out",
             AuditAction::OperatorCreated => "Created operator",
             AuditAction::OperatorDisabled => "Disabled operator",
+            AuditAction::OperatorEnabled => "Enabled operator",
+            AuditAction::OperatorPasswordSet => "Set operator's password",
             AuditAction::ManagementTokenCreated => "Created management token",
             AuditAction::ManagementTokenRevoked => "Revoked management token",
         }

@@ -88,6 +88,12 @@ impl Email {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// The comparison form of an address stored before keys were (it may
+    /// not pass today's [`Email::parse`]).
+    pub fn key_of_stored(stored: &str) -> String {
+        email_key(stored.trim())
+    }
 }
 
 /// The comparison form of an email (see [`Email::key`]).

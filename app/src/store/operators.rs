@@ -1,4 +1,5 @@
-//! Operators: created and disabled from the shell, signing in on the web.
+//! Operators: created, disabled, enabled and given passwords from the
+//! shell, signing in on the web.
 
 use crate::{
     domain::{
@@ -33,4 +34,11 @@ pub trait OperatorStore: Send + Sync + 'static {
     /// Disables the operator and ends their sessions, in one transaction;
     /// answers how many sessions ended. `NotFound` for an unknown email.
     async fn disable_operator(&self, actor: &Actor, email: &Email) -> Result<u64, AppError>;
+    /// Replaces the operator's password with an Argon2id `password_hash`
+    /// and ends all their sessions, in one transaction (audited); answers
+    /// how many sessions ended. `NotFound` for an unknown email.
+    async fn set_operator_password(&self, actor: &Actor, email: &Email, password_hash: &str) -> Result<u64, AppError>;
+    /// Lets a disabled operator sign in again (audited); answers whether
+    /// they were disabled. `NotFound` for an unknown email.
+    async fn enable_operator(&self, actor: &Actor, email: &Email) -> Result<bool, AppError>;
 }

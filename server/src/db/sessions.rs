@@ -3,13 +3,16 @@
 //!
 //! (The `tower-sessions-sqlx-store` crate is built on sqlx 0.8; this is the
 //! same store for the sqlx 0.9 pool the rest of Keyhold uses.) Only the
-//! SHA-256 of a session id is stored, and a session whose operator is
-//! disabled neither loads nor saves.
+//! SHA-256 of a session id is stored, a session whose operator is disabled
+//! neither loads nor saves, and saving never brings back a session that
+//! ended meanwhile.
 
+use super::anonymous::Anonymous;
 use app::domain::operator::{Operator, SESSION_OPERATOR};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+use std::sync::Arc;
 use time::OffsetDateTime;
 use tower_sessions::{
     session::{Id, Record},
@@ -20,13 +23,26 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct PgSessionStore {
     pool: PgPool,
+    /// Loading is the one query any cookie, even a made-up one, costs:
+    /// it waits its turn among anonymous requests' queries.
+    anonymous: Arc<Anonymous>,
 }
 
 impl PgSessionStore {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    /// See `PgStore::session_store`.
+    pub(super) fn new(pool: PgPool, anonymous: Arc<Anonymous>) -> Self {
+        Self { pool, anonymous }
+    }
+
+    /// True when a session was not loaded because anonymous requests are
+    /// using all their turns (not because the database failed).
+    pub fn is_busy(err: &tower_sessions::session::Error) -> bool {
+        matches!(err, tower_sessions::session::Error::Store(session_store::Error::Backend(m)) if m == BUSY)
     }
 }
+
+/// The store's error when loading got no turn.
+const BUSY: &str = "anonymous requests are using all their database connections";
 
 fn id_hash(id: &Id) -> Vec<u8> {
     Sha256::digest(id.0.to_le_bytes()).to_vec()
@@ -53,53 +69,25 @@ fn encode(record: &Record) -> session_store::Result<serde_json::Value> {
     serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
-/// How [`PgSessionStore::write`] treats a record whose id is taken.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Write {
-    /// A new session: a taken id writes nothing.
-    New,
-    /// A session saved again: its row is replaced.
-    Upsert,
-}
-
 impl PgSessionStore {
-    /// Writes `record` unless its operator has been disabled meanwhile (a
-    /// request still in flight must not bring an ended session back);
-    /// answers how many rows it wrote.
-    async fn write(&self, how: Write, record: &Record) -> session_store::Result<u64> {
+    /// Inserts a new session unless its id is taken or its operator has
+    /// been disabled meanwhile; answers how many rows it wrote.
+    async fn insert(&self, record: &Record) -> session_store::Result<u64> {
         let (hash, data, operator, expires) = (id_hash(&record.id), encode(record)?, operator_of(record), to_chrono(record.expiry_date));
-        let written = match how {
-            Write::New => {
-                sqlx::query!(
-                    "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
-                     SELECT $1, $2, $3, $4
-                     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
-                     ON CONFLICT (id_hash) DO NOTHING",
-                    hash,
-                    data,
-                    operator,
-                    expires
-                )
-                .execute(&self.pool)
-                .await
-            }
-            Write::Upsert => {
-                sqlx::query!(
-                    "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
-                     SELECT $1, $2, $3, $4
-                     WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
-                     ON CONFLICT (id_hash) DO UPDATE
-                     SET data = EXCLUDED.data, operator_id = EXCLUDED.operator_id, expires_at = EXCLUDED.expires_at, updated_at = now()",
-                    hash,
-                    data,
-                    operator,
-                    expires
-                )
-                .execute(&self.pool)
-                .await
-            }
-        };
-        written.map(|done| done.rows_affected()).map_err(backend)
+        sqlx::query!(
+            "INSERT INTO sessions (id_hash, data, operator_id, expires_at)
+             SELECT $1, $2, $3, $4
+             WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL)
+             ON CONFLICT (id_hash) DO NOTHING",
+            hash,
+            data,
+            operator,
+            expires
+        )
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected())
+        .map_err(backend)
     }
 }
 
@@ -107,7 +95,7 @@ impl PgSessionStore {
 impl SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let inserted = self.write(Write::New, record).await?;
+            let inserted = self.insert(record).await?;
             // A collision of 128 random bits: draw again.
             if inserted == 1 || operator_of(record).is_some() {
                 return Ok(());
@@ -116,11 +104,29 @@ impl SessionStore for PgSessionStore {
         }
     }
 
+    /// Updates the session only while its row exists, has not expired and
+    /// its operator is enabled. Never inserts: a request that loaded the
+    /// session before sign-out (or before it expired, or before its
+    /// operator was disabled) and saves it after must not bring it back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.write(Write::Upsert, record).await.map(drop)
+        let (hash, data, operator, expires) = (id_hash(&record.id), encode(record)?, operator_of(record), to_chrono(record.expiry_date));
+        sqlx::query!(
+            "UPDATE sessions SET data = $2, operator_id = $3, expires_at = $4, updated_at = now()
+             WHERE id_hash = $1 AND expires_at > now()
+               AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM operators WHERE id = $3 AND disabled_at IS NULL))",
+            hash,
+            data,
+            operator,
+            expires
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let _turn = self.anonymous.turn().await.map_err(|_| session_store::Error::Backend(BUSY.into()))?;
         let row = sqlx::query!(
             "SELECT s.data, s.expires_at FROM sessions s
              WHERE s.id_hash = $1 AND s.expires_at > now()

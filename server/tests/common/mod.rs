@@ -143,8 +143,8 @@ impl TestApp {
         match self.store.create_operator(&Actor::CommandLine, &email, password_hash).await {
             Ok(op) => op,
             Err(_) => {
-                let id: Uuid = sqlx::query_scalar("SELECT id FROM operators WHERE lower(email) = lower($1)")
-                    .bind(email.as_str())
+                let id: Uuid = sqlx::query_scalar("SELECT id FROM operators WHERE email_key = $1")
+                    .bind(email.key())
                     .fetch_one(&self.pool)
                     .await
                     .expect("the operator exists");
