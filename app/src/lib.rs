@@ -1,4 +1,4 @@
-//! Keyhold's web app: the Keys and Accounts pages' components and their
+//! Keyhold's web app: the Keys, Accounts, Activity and Tokens pages' components and their
 //! server functions.
 //! Compiled to wasm for the browser (`hydrate`) and natively for the server
 //! (`ssr`).
@@ -19,6 +19,7 @@ pub mod services;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod tokens;
 pub mod topbar;
 pub mod ui;
 
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/keys") view=keys::page::KeysPage ssr=SsrMode::Async />
                 <Route path=path!("/accounts") view=accounts::page::AccountsPage ssr=SsrMode::Async />
                 <Route path=path!("/activity") view=activity::page::ActivityPage ssr=SsrMode::Async />
+                <Route path=path!("/tokens") view=tokens::page::TokensPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -23,6 +23,7 @@ pub fn TopBar() -> impl IntoView {
                 <a class="topnav-link" href="/keys" aria-current=current("/keys")>"Keys"</a>
                 <a class="topnav-link" href="/accounts" aria-current=current("/accounts")>"Accounts"</a>
                 <a class="topnav-link" href="/activity" aria-current=current("/activity")>"Activity"</a>
+                <a class="topnav-link" href="/tokens" aria-current=current("/tokens")>"Tokens"</a>
             </nav>
             <SignedIn />
         </header>

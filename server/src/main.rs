@@ -45,6 +45,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    return_large_blocks_to_the_system();
     // Logs go to stderr: stdout carries only what a command prints for
     // scripts (`token=$(keyhold token create ...)`).
     tracing_subscriber::fmt()
@@ -83,6 +84,20 @@ async fn run(command: Command) -> Result<(), String> {
             let vault = settings.vault().map_err(|e| e.to_string())?;
             cli::key(&store, &vault, &settings.webhook_policy, command).await
         }
+    }
+}
+
+/// Every password check (Argon2id) allocates a 19 MiB block. glibc raises
+/// its mmap threshold to the largest block freed, so from the first check
+/// on such blocks came from the heap of whichever thread ran the check and
+/// stayed there: a sign-in flood left the process tens of MiB larger per
+/// thread it had used. A fixed threshold keeps each large block mapped on
+/// its own and returned to the system when the check ends.
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; any value is valid.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }
 

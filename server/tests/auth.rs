@@ -66,7 +66,7 @@ async fn every_page_and_server_function_the_server_registers_refuses_an_anonymou
     let pages: Vec<String> = leptos_axum::generate_route_list(app::App).iter().map(|r| r.path().to_owned()).collect();
     let functions: Vec<(&str, _)> = leptos::server_fn::axum::server_fn_paths().collect();
     // The enumeration must see what exists, or the test proves nothing.
-    for known in ["/keys", "/accounts", "/activity", "/login"] {
+    for known in ["/keys", "/accounts", "/activity", "/tokens", "/login"] {
         assert!(pages.iter().any(|p| p == known), "{known} missing from {pages:?}");
     }
     for known in ["/rpc/list_keys", "/rpc/create_key", "/rpc/key_token", "/rpc/delete_account", "/rpc/list_activity", "/rpc/sign_out"] {
@@ -151,6 +151,9 @@ async fn every_server_function_checks_the_operator_itself_even_past_the_guard(po
         ("/rpc/regenerate_webhook_secret", &[("key_id", &id)]),
         ("/rpc/send_test_event", &[("key_id", &id)]),
         ("/rpc/resend_delivery", &[("delivery_id", &id)]),
+        ("/rpc/list_management_tokens", &[]),
+        ("/rpc/create_management_token", &[("name", "Past the guard"), ("access", "read_only"), ("expires", "")]),
+        ("/rpc/revoke_management_token", &[("id", &id)]),
         ("/rpc/current_operator", &[]),
         ("/rpc/sign_out", &[]),
     ];

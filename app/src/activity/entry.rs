@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn EntryRow(entry: ActivityEntry) -> impl IntoView {
     let when = entry.at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
     let iso = entry.at.to_rfc3339();
-    let subject = entry.key_name.clone().or_else(|| entry.account_name.clone());
+    let subject = entry.key_name.clone().or_else(|| entry.account_name.clone()).or_else(|| entry.token_name.clone());
     let who = entry.actor.clone().unwrap_or_else(|| "Unknown".into());
     let changes = entry.changes.clone();
     view! {

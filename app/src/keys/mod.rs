@@ -3,7 +3,7 @@
 
 pub mod api;
 pub mod avatar;
-mod clipboard;
+pub mod clipboard;
 mod confirm_dialog;
 mod create_dialog;
 mod deliveries_dialog;

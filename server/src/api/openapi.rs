@@ -21,7 +21,7 @@ pub const PATH: &str = "/api/v1/openapi.json";
         title = "Keyhold API",
         description = "Verify the API keys managed in Keyhold (no session is needed; each client address may verify \
                        `KEYHOLD_VERIFY_RATE_LIMIT` keys a second, default 100), and manage keys and accounts from your own \
-                       backend with a management token (`Authorization: Bearer khm_...`, made with \
+                       backend with a management token (`Authorization: Bearer khm_...`, made on the Tokens page or with \
                        `keyhold token create`; `KEYHOLD_MANAGEMENT_RATE_LIMIT` requests a second per token, default 50). \
                        Errors of the management API are `application/problem+json` (RFC 9457)."
     ),

@@ -40,7 +40,8 @@ impl Caller {
     }
 }
 
-const HOW_TO_SEND: &str = "Send a management token as \"Authorization: Bearer khm_...\"; `keyhold token create` makes one.";
+const HOW_TO_SEND: &str =
+    "Send a management token as \"Authorization: Bearer khm_...\"; `keyhold token create` or the Tokens page makes one.";
 
 /// The token in `Authorization: Bearer ...`, well-formed (checksum included).
 fn presented(headers: &HeaderMap) -> Result<ManagementToken, Problem> {
