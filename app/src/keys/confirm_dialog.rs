@@ -34,35 +34,18 @@ pub fn ConfirmDialog() -> impl IntoView {
     view! {
         <Modal open on_close=Callback::new(move |_| state.confirm.set(None)) title>
             {move || {
-                state
-                    .confirm
-                    .get()
-                    .map(|confirm| match confirm {
-                        Confirm::Block(key) => view! {
-                            <ActionForm action=block>
-                                <ConfirmBody
-                                    id=key.id.to_string()
-                                    name=key.name
-                                    verb="Block"
-                                    question="Services using it are refused at once, until you unblock it."
-                                    pending=block.pending()
-                                />
-                            </ActionForm>
-                        }
-                            .into_any(),
-                        Confirm::Delete(key) => view! {
-                            <ActionForm action=delete>
-                                <ConfirmBody
-                                    id=key.id.to_string()
-                                    name=key.name
-                                    verb="Delete"
-                                    question="The key and its token are removed for good. This cannot be undone."
-                                    pending=delete.pending()
-                                />
-                            </ActionForm>
-                        }
-                            .into_any(),
-                    })
+                state.confirm.get().map(|confirm| {
+                    let (key, verb) = match &confirm {
+                        Confirm::Block(key) => (key.clone(), "Block"),
+                        Confirm::Delete(key) => (key.clone(), "Delete"),
+                    };
+                    let (id, name) = (key.id.to_string(), key.name);
+                    let body = move |pending| view! { <ConfirmBody id name verb pending /> };
+                    match confirm {
+                        Confirm::Block(_) => view! { <ActionForm action=block>{body(block.pending())}</ActionForm> }.into_any(),
+                        Confirm::Delete(_) => view! { <ActionForm action=delete>{body(delete.pending())}</ActionForm> }.into_any(),
+                    }
+                })
             }}
         </Modal>
     }
@@ -70,8 +53,12 @@ pub fn ConfirmDialog() -> impl IntoView {
 
 /// The question and its two buttons, inside the action's form.
 #[component]
-fn ConfirmBody(id: String, name: String, verb: &'static str, question: &'static str, pending: Memo<bool>) -> impl IntoView {
+fn ConfirmBody(id: String, name: String, verb: &'static str, pending: Memo<bool>) -> impl IntoView {
     let state = expect_context::<KeysState>();
+    let question = match verb {
+        "Block" => "Services using it are refused at once, until you unblock it.",
+        _ => "The key and its token are removed for good. This cannot be undone.",
+    };
     view! {
         <input type="hidden" name="id" value=id />
         <p class="confirm-text">{format!("{verb} “")}<strong>{name}</strong>"”? "{question}</p>
