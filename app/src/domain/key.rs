@@ -6,14 +6,16 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// An account a key grants access to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Account {
     pub id: Uuid,
     pub name: String,
 }
 
-/// A key as the Keys page shows it. Never holds the token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A key as the Keys page shows it. Never holds the token. Hashed whole:
+/// the list keys its rows by the whole value, so a row is rebuilt whenever
+/// anything it shows changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ApiKey {
     pub id: Uuid,
     pub name: String,
@@ -50,6 +52,3 @@ impl ApiKey {
         key_status::has_expired(self.expires_at, now)
     }
 }
-
-/// The newest keys the list shows at most; a search narrows further.
-pub const LIST_LIMIT: i64 = 500;

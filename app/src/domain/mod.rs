@@ -14,6 +14,7 @@ pub mod draft;
 pub mod expiry;
 pub mod grace;
 pub mod key;
+pub mod key_query;
 pub mod key_status;
 pub mod management_token;
 pub mod names;

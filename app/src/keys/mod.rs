@@ -10,6 +10,7 @@ mod deliveries_dialog;
 mod key_dialog_form;
 mod key_form;
 mod list;
+mod list_controls;
 mod modify_dialog;
 mod options_menu;
 pub mod page;

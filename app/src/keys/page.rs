@@ -2,9 +2,9 @@
 
 use super::{
     api::list_keys, confirm_dialog::ConfirmDialog, create_dialog::CreateDialog, deliveries_dialog::DeliveriesDialog, list::KeyList,
-    modify_dialog::ModifyDialog, roll_dialog::RollDialog, search::SearchBox, state::KeysState,
+    list_controls::ListControls, modify_dialog::ModifyDialog, roll_dialog::RollDialog, state::KeysState,
 };
-use crate::topbar::TopBar;
+use crate::{domain::key_query::ListParams, topbar::TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,8 +13,20 @@ use leptos_router::hooks::use_query_map;
 pub fn KeysPage() -> impl IntoView {
     let state = KeysState::provide();
     let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let keys = Resource::new(move || (q.get(), state.refresh.get()), |(q, _)| list_keys(q));
+    let params = Memo::new(move |_| {
+        let query = query.read();
+        let get = |name: &str| query.get(name).unwrap_or_default();
+        ListParams {
+            q: get("q"),
+            status: get("status"),
+            account: get("account"),
+            sort: get("sort"),
+            after: get("after"),
+            before: get("before"),
+        }
+    });
+    let keys =
+        Resource::new(move || (params.get(), state.refresh.get()), |(p, _)| list_keys(p.q, p.status, p.account, p.sort, p.after, p.before));
     view! {
         <Title text="Keys · Keyhold" />
         <TopBar />
@@ -28,8 +40,8 @@ pub fn KeysPage() -> impl IntoView {
                     "Create API Key"
                 </button>
             </div>
-            <SearchBox q keys />
-            <KeyList keys q />
+            <ListControls params keys />
+            <KeyList keys params />
         </main>
         <CreateDialog />
         <ModifyDialog />

@@ -2,53 +2,57 @@
 //! database); the query lives in the URL as `?q=`, so back, forward and
 //! reload keep it. Matching keys are offered as suggestions; picking one
 //! shows that key.
+//!
+//! The field is a plain `<input name="q">` of the list's GET form, its
+//! value written into the HTML: without the wasm, Enter searches. The wasm
+//! never writes over it while hydrating (no `prop:value`): whatever was
+//! typed before is kept, and searched for as soon as the page is hydrated.
 
 use super::state::KeysState;
-use crate::{domain::key::ApiKey, error::AppError, ui::icons::SearchIcon};
-use leptos::{ev, prelude::*};
+use crate::{
+    domain::{
+        key::ApiKey,
+        key_query::{KeyPage, ListParams},
+    },
+    error::AppError,
+    ui::icons::SearchIcon,
+};
+use leptos::{ev, html, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use std::time::Duration;
 
 const DEBOUNCE: Duration = Duration::from_millis(250);
 const MAX_SUGGESTIONS: usize = 8;
 
-/// The `/keys` address for a query.
-pub fn keys_href(q: &str) -> String {
-    if q.is_empty() {
-        "/keys".into()
-    } else {
-        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        format!("/keys?q={encoded}")
-    }
-}
-
 #[component]
-pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>) -> impl IntoView {
+pub fn SearchBox(params: Memo<ListParams>, keys: Resource<Result<KeyPage, AppError>>) -> impl IntoView {
     let state = expect_context::<KeysState>();
+    let q = Memo::new(move |_| params.read().q.trim().to_owned());
     let text = RwSignal::new(q.get_untracked());
     let focused = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    let input = NodeRef::<html::Input>::new();
 
-    // Back/forward changes the URL: show its query in the field.
-    Effect::new(move |_| {
-        let from_url = q.get();
-        if text.get_untracked().trim() != from_url {
-            text.set(from_url);
+    // What the field shows, in the signal and in the page.
+    let show = move |value: &str| {
+        text.set(value.to_owned());
+        if let Some(el) = input.get_untracked() {
+            if el.value() != value {
+                el.set_value(value);
+            }
         }
-    });
-
-    let go = move |value: String| {
-        let navigate = use_navigate();
-        navigate(&keys_href(&value), NavigateOptions { scroll: false, ..Default::default() });
     };
 
-    let on_input = move |e: ev::Event| {
-        let value = event_target_value(&e);
-        text.set(value.clone());
-        focused.set(true);
-        active.set(None);
-        state.highlighted.set(None);
+    // A new search starts at the first page, with the same filters.
+    let go = move |value: String| {
+        let navigate = use_navigate();
+        let href = ListParams { q: value, ..params.get_untracked().first_page() }.href();
+        navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
+    };
+
+    // Searches for `value` once typing pauses.
+    let search_soon = move |value: String| {
         if let Some(h) = pending.get_value() {
             h.clear();
         }
@@ -65,6 +69,33 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         pending.set_value(handle);
     };
 
+    Effect::new(move |hydrated: Option<()>| {
+        let from_url = q.get();
+        let Some(el) = input.get() else { return };
+        if hydrated.is_none() {
+            // Just hydrated: the field holds what was typed before.
+            let typed = el.value();
+            if typed.trim() != from_url {
+                text.set(typed.clone());
+                search_soon(typed);
+                return;
+            }
+        }
+        // Back/forward changed the URL: show its query in the field.
+        if text.get_untracked().trim() != from_url {
+            show(&from_url);
+        }
+    });
+
+    let on_input = move |e: ev::Event| {
+        let value = event_target_value(&e);
+        text.set(value.clone());
+        focused.set(true);
+        active.set(None);
+        state.highlighted.set(None);
+        search_soon(value);
+    };
+
     let suggestions = move || -> Vec<ApiKey> {
         let typed = text.get().trim().to_lowercase();
         if typed.is_empty() || !focused.get() {
@@ -74,7 +105,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         // while the new one is on its way: offer only what matches now.
         keys.get()
             .and_then(Result::ok)
-            .map(|list| list.into_iter().filter(|k| k.name.to_lowercase().contains(&typed)).take(MAX_SUGGESTIONS).collect())
+            .map(|page| page.keys.into_iter().filter(|k| k.name.to_lowercase().contains(&typed)).take(MAX_SUGGESTIONS).collect())
             .unwrap_or_default()
     };
 
@@ -82,7 +113,7 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
         if let Some(h) = pending.get_value() {
             h.clear();
         }
-        text.set(key.name.clone());
+        show(&key.name);
         focused.set(false);
         active.set(None);
         state.highlighted.set(Some(key.id));
@@ -115,17 +146,19 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
     };
 
     view! {
-        <div class="search" role="search">
+        <div class="search">
             <SearchIcon />
             <input
+                node_ref=input
                 type="search"
+                name="q"
+                value=q.get_untracked()
                 class="search-input"
                 placeholder="Search keys by name"
                 aria-label="Search"
                 autocomplete="off"
                 aria-controls=move || (!suggestions().is_empty()).then_some("key-suggestions")
                 aria-activedescendant=move || active.get().map(|i| format!("key-suggestion-{i}"))
-                prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
                 on:focus=move |_| focused.set(true)
@@ -158,20 +191,5 @@ pub fn SearchBox(q: Memo<String>, keys: Resource<Result<Vec<ApiKey>, AppError>>)
                 </ul>
             </Show>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::keys_href;
-
-    #[test]
-    fn an_empty_query_is_the_bare_page() {
-        assert_eq!(keys_href(""), "/keys");
-    }
-
-    #[test]
-    fn queries_are_encoded() {
-        assert_eq!(keys_href("a b&c"), "/keys?q=a+b%26c");
     }
 }

@@ -6,6 +6,7 @@ use crate::{
         avatar::Avatar,
         key::ApiKey,
         key_change::{CreatedOnce, Idempotency, KeyChange, NewKey},
+        key_query::{KeyPage, KeyQuery},
         vault::SealedToken,
     },
     error::AppError,
@@ -14,8 +15,13 @@ use uuid::Uuid;
 
 #[async_trait::async_trait]
 pub trait KeyStore: Send + Sync + 'static {
-    /// Keys whose name contains `search` (ignoring case), newest first.
-    async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError>;
+    /// One page of the keys matching `query.filter`, in `query.sort` order,
+    /// from `query.position`, with links to the pages before and after it
+    /// and the total for the filter. The one list query: the Keys page and
+    /// the management API both use it. A cursor survives keys being added
+    /// and removed: walking the pages never shows a key twice or skips one
+    /// that was there all along.
+    async fn list_keys(&self, query: &KeyQuery) -> Result<KeyPage, AppError>;
     /// One key; `NotFound` if it does not exist.
     async fn key(&self, id: Uuid) -> Result<ApiKey, AppError>;
     /// The key's uploaded avatar, if it has one.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 /// A row of the `api_key_listing` view, selected with
 /// every column named (the view's columns would otherwise all be nullable).
+#[derive(sqlx::FromRow)]
 pub(super) struct KeyRow {
     pub(super) id: Uuid,
     pub(super) name: String,

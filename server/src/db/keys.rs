@@ -5,7 +5,7 @@
 use super::{
     audit::{self, Entry},
     internal,
-    key_rows::{fetch_key, key_gone, KeyRow},
+    key_rows::{fetch_key, key_gone},
     outbox, violates, PgStore,
 };
 use app::{
@@ -16,6 +16,7 @@ use app::{
         draft::{field, KeyDraft},
         key::ApiKey,
         key_change::{AvatarChange, CreatedOnce, Idempotency, KeyChange, KeyOperation, NewKey, IDEMPOTENCY_WINDOW},
+        key_query::{KeyPage, KeyQuery},
         vault::SealedToken,
         webhook_event::EventType,
     },
@@ -24,20 +25,6 @@ use app::{
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
-
-/// Escapes `%`, `_` and `\` so a search matches them literally.
-fn like_pattern(search: &str) -> String {
-    let mut out = String::with_capacity(search.len() + 2);
-    out.push('%');
-    for c in search.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
 
 /// Replaces the key's accounts; an id that is not an account is a field error.
 async fn set_accounts(conn: &mut PgConnection, id: Uuid, accounts: &[Uuid]) -> Result<(), AppError> {
@@ -207,24 +194,8 @@ async fn insert_key(tx: &mut PgConnection, actor: &Actor, new: &NewKey) -> Resul
 
 #[async_trait::async_trait]
 impl KeyStore for PgStore {
-    async fn list_keys(&self, search: &str, limit: i64) -> Result<Vec<ApiKey>, AppError> {
-        let rows = sqlx::query_as!(
-            KeyRow,
-            r#"SELECT id AS "id!", name AS "name!", webhook_url AS "webhook_url!", blocked AS "blocked!", version AS "version!",
-                      created_at AS "created_at!", has_avatar AS "has_avatar!", accounts AS "accounts!: _", expires_at,
-                      last_used_at, webhook_failing AS "webhook_failing!"
-               FROM api_key_listing
-               WHERE $1 = '' OR lower(name) LIKE $2 ESCAPE '\'
-               ORDER BY created_at DESC, id DESC
-               LIMIT $3"#,
-            search,
-            like_pattern(search),
-            limit
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(internal)?;
-        Ok(rows.into_iter().map(ApiKey::from).collect())
+    async fn list_keys(&self, query: &KeyQuery) -> Result<KeyPage, AppError> {
+        self.key_page(query).await
     }
 
     async fn key(&self, id: Uuid) -> Result<ApiKey, AppError> {
@@ -359,16 +330,5 @@ impl KeyStore for PgStore {
         audit::record(&mut tx, actor, Entry::key(AuditAction::KeyTokenCopied, id, &row.name)).await?;
         tx.commit().await.map_err(internal)?;
         Ok(SealedToken { hash: row.token_hash, nonce: row.token_nonce, ciphertext: row.token_ciphertext })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_patterns_match_wildcards_literally() {
-        assert_eq!(like_pattern("Ab"), "%ab%");
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }

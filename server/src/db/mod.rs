@@ -5,6 +5,7 @@
 mod accounts;
 mod anonymous;
 mod audit;
+mod key_list;
 mod key_rows;
 mod keys;
 pub mod listen;

@@ -9,6 +9,7 @@ use app::{
     domain::{
         actor::Actor,
         key::{Account, ApiKey},
+        key_query::KeyPage,
         operator::Operator,
         vault::TokenVault,
     },
@@ -215,8 +216,14 @@ impl TestApp {
 
     // --- the server functions, typed ---------------------------------------
 
+    /// The first page of keys whose name contains `q`.
     pub async fn list_keys(&self, q: &str) -> Vec<ApiKey> {
-        self.rpc("list_keys", &[("q", q)]).await.ok()
+        self.list_page(&[("q", q)]).await.keys
+    }
+
+    /// One page of keys, the server function's parameters as the URL has them.
+    pub async fn list_page(&self, params: &[(&str, &str)]) -> KeyPage {
+        self.rpc("list_keys", params).await.ok()
     }
 
     pub async fn list_accounts(&self) -> Vec<Account> {
@@ -299,11 +306,11 @@ impl TestApp {
 
     /// The key as stored, read straight from the database.
     pub async fn stored(&self, id: Uuid) -> Option<ApiKey> {
-        self.store_keys().await.into_iter().find(|k| k.id == id)
-    }
-
-    async fn store_keys(&self) -> Vec<ApiKey> {
-        self.store.list_keys("", 10_000).await.expect("keys can be listed")
+        match self.store.key(id).await {
+            Ok(key) => Some(key),
+            Err(AppError::NotFound(_)) => None,
+            Err(err) => panic!("the key cannot be read: {err}"),
+        }
     }
 }
 

@@ -1,22 +1,28 @@
-use crate::{domain::key::ApiKey, error::AppError};
+use crate::{domain::key_query::KeyPage, error::AppError};
 use leptos::prelude::*;
 
-/// Keys whose name contains `q` (ignoring case), newest first.
+/// One page of keys, as the Keys page's URL asks for it (see
+/// [`ListParams`](crate::domain::key_query::ListParams)): every parameter
+/// may be left out.
 #[server(prefix = "/rpc", endpoint = "list_keys")]
-pub async fn list_keys(q: String) -> Result<Vec<ApiKey>, AppError> {
+pub async fn list_keys(
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] account: String,
+    #[server(default)] sort: String,
+    #[server(default)] after: String,
+    #[server(default)] before: String,
+) -> Result<KeyPage, AppError> {
     use crate::{
-        domain::{key::LIST_LIMIT, names::MAX_LEN},
+        domain::key_query::{ListParams, PAGE_SIZE},
         services::{current_actor, with_status, Services},
     };
     with_status(
         async {
             let services = Services::current()?;
             current_actor()?;
-            // A search longer than any name cannot match; skip the query.
-            if q.trim().chars().count() > MAX_LEN {
-                return Ok(Vec::new());
-            }
-            services.store.list_keys(q.trim(), LIST_LIMIT).await
+            let query = ListParams { q, status, account, sort, after, before }.parse(PAGE_SIZE)?;
+            services.store.list_keys(&query).await
         }
         .await,
     )
