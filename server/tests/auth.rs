@@ -489,6 +489,67 @@ async fn the_activity_page_shows_a_modify_before_and_after_filtered_by_key(pool:
     assert!(page.text().contains("Billing v2"));
 }
 
+#[sqlx::test(migrations = "./migrations")]
+async fn the_activity_key_menu_lists_the_keys_there_are_and_a_deleted_one_only_when_chosen(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let kept = app.key("Kept").await;
+    let gone = app.key("Gone").await;
+    let modify = Multipart::modify(&gone, "Gone at last", HOOK, &[app.default_account().await.id]);
+    app.modify_key(&modify).await.ok::<ApiKey>();
+    app.delete_key(gone.id).await.ok::<()>();
+
+    let all: app::activity::api::Activity = app.rpc("list_activity", &[]).await.ok();
+    let names: Vec<&str> = all.keys.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["Kept"], "a deleted key is not offered");
+
+    let chosen: app::activity::api::Activity = app.rpc("list_activity", &[("key", &gone.id.to_string())]).await.ok();
+    let menu: Vec<(Uuid, &str)> = chosen.keys.iter().map(|k| (k.id, k.name.as_str())).collect();
+    assert_eq!(menu, [(gone.id, "Gone at last"), (kept.id, "Kept")], "the chosen deleted key, under its last name");
+    let actions: Vec<&str> = chosen.entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["key.deleted", "key.modified", "key.created"]);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_activity_page_pages_back_through_older_entries_with_a_plain_link(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let key = app.key("Busy").await;
+    // 120 more entries of the key, one a second back in time, plus its creation.
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_kind, operator_email, action, key_id, key_name)
+         SELECT now() - make_interval(secs => i), 'operator', 'operator@example.com', 'key.token_copied', $1, 'Busy'
+         FROM generate_series(1, 120) AS i",
+    )
+    .bind(key.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let id = key.id.to_string();
+
+    let first: app::activity::api::Activity = app.rpc("list_activity", &[("key", &id)]).await.ok();
+    assert_eq!(first.entries.len(), 100);
+    let older = first.older.expect("older entries exist");
+    assert_eq!(older, first.entries[99].id);
+    let second: app::activity::api::Activity = app.rpc("list_activity", &[("key", &id), ("before", &older.to_string())]).await.ok();
+    assert_eq!(second.entries.len(), 21);
+    assert_eq!(second.older, None, "nothing older than the second page");
+    assert!(second.entries.iter().all(|e| (e.at, e.id) < (first.entries[99].at, first.entries[99].id)), "no overlap, older only");
+    let mut seen: Vec<i64> = first.entries.iter().chain(&second.entries).map(|e| e.id).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 121, "every entry exactly once");
+
+    // The server-rendered page links to the next page, so it works without JavaScript.
+    let page = app.get(&format!("/activity?key={id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains(&format!("href=\"/activity?key={id}&amp;before={older}\"")), "{html}");
+    assert!(html.contains("Older entries"));
+    assert!(!html.contains("Newest entries"));
+    let page = app.get(&format!("/activity?key={id}&before={older}")).await.text();
+    assert!(page.contains(&format!("href=\"/activity?key={id}\"")) && page.contains("Newest entries"));
+    assert!(!page.contains("Older entries"));
+}
+
 // --- hardened edges ----------------------------------------------------------------------
 
 #[sqlx::test(migrations = "./migrations")]

@@ -183,7 +183,7 @@ async fn creating_and_revoking_a_token_are_audited_and_a_revoked_token_is_marked
 
 async fn app_activity(app: &TestApp) -> Vec<app::domain::activity::ActivityEntry> {
     use app::store::AuditStore;
-    app.store.activity(None, 10).await.unwrap()
+    app.store.activity(None, None, 10).await.unwrap()
 }
 
 #[sqlx::test(migrations = "./migrations")]

@@ -177,6 +177,7 @@ fn fast(schedule_ms: &[u64]) -> WebhookTuning {
         batch: 16,
         expiry_scan_interval: Duration::from_secs(3600),
         retention: Duration::from_secs(30 * 24 * 3600),
+        prune_batch: 1000,
     }
 }
 
@@ -387,10 +388,11 @@ async fn a_receiver_still_failing_after_three_attempts_marks_the_key_while_retry
     receiver.answer(&[Answer::Status(500); 3]);
     let key = key_to(&app, "Struggling", &receiver.url()).await;
     let w = worker(&app, fast(&[0, 0, 3_600_000]));
-    for _ in 0..3 {
+    // Each retry is due at once (the first two) until the third attempt fails.
+    eventually!(Duration::from_secs(10), "three attempts were sent", {
         w.run_once().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+        deliveries(&app, key.id).await[0].attempts == 3
+    });
 
     let d = &deliveries(&app, key.id).await[0];
     assert_eq!((d.state, d.attempts, d.last_status), (DeliveryState::Pending, 3, Some(500)));
@@ -577,6 +579,42 @@ async fn finished_deliveries_are_kept_for_30_days_and_pending_ones_for_ever(pool
 
     let left: Vec<String> = sqlx::query_scalar("SELECT state FROM webhook_deliveries").fetch_all(&app.pool).await.unwrap();
     assert_eq!(left, ["pending"], "the delivered one is gone, the pending one stays");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn pruning_deletes_every_old_delivery_in_bounded_batches_through_an_index(pool: PgPool) {
+    let app = test_app(pool.clone());
+    let key = key_to(&app, "Many", "https://hooks.example.com/many").await;
+    // Five finished deliveries 31 days old, one pending one as old.
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (key_id, event_type, payload, url, state, updated_at)
+         SELECT $1, 'key.test', '{}', 'https://hooks.example.com/many', s, now() - interval '31 days'
+         FROM unnest(ARRAY['delivered', 'failed', 'delivered', 'failed', 'delivered', 'pending']) AS s",
+    )
+    .bind(key.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET updated_at = now() - interval '31 days'").execute(&pool).await.unwrap();
+
+    let deleted = app.store.prune_deliveries(Duration::from_secs(30 * 24 * 3600), 2).await.unwrap();
+
+    assert_eq!(deleted, 5, "three batches: 2, 2 and 1");
+    let left: Vec<String> = sqlx::query_scalar("SELECT state FROM webhook_deliveries").fetch_all(&pool).await.unwrap();
+    assert_eq!(left, ["pending", "pending"], "the key.created delivery and the old pending one stay");
+
+    // The batch is found through the index, not by reading every delivery.
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT id FROM webhook_deliveries
+         WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => 2592000)
+         ORDER BY updated_at, id LIMIT 1000",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert!(plan.iter().any(|line| line.contains("webhook_deliveries_finished")), "{plan:#?}");
 }
 
 #[sqlx::test(migrations = "./migrations")]

@@ -1,11 +1,11 @@
 //! The "Delete Account" confirmation: says how many keys lose the account.
 
-use super::{api::delete_account, state::AccountsState};
+use super::state::AccountsState;
 use crate::{
     domain::account::AccountUsage,
-    ui::{modal::Modal, toasts::Toasts},
+    ui::{modal::Modal, outcome::on_outcome, toasts::Toasts},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// What deleting does to the keys that grant the account.
 fn consequence(account: &AccountUsage) -> String {
@@ -20,8 +20,16 @@ fn consequence(account: &AccountUsage) -> String {
 #[component]
 pub fn DeleteDialog() -> impl IntoView {
     let state = expect_context::<AccountsState>();
+    let toasts = expect_context::<Toasts>();
     let open = Signal::derive(move || state.deleting.read().is_some());
     let close = Callback::new(move |_| state.deleting.set(None));
+    on_outcome(state.delete, move |outcome| {
+        state.deleting.set(None);
+        match outcome {
+            Ok(_) => toasts.success("Account deleted"),
+            Err(err) => state.report(&err),
+        }
+    });
     view! {
         <Modal open on_close=close title="Delete Account">
             {move || state.deleting.get().map(|account| view! { <DeleteBody account /> })}
@@ -32,39 +40,22 @@ pub fn DeleteDialog() -> impl IntoView {
 #[component]
 fn DeleteBody(account: AccountUsage) -> impl IntoView {
     let state = expect_context::<AccountsState>();
-    let toasts = expect_context::<Toasts>();
-    let busy = RwSignal::new(false);
-    let id = account.id;
-    let run = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let outcome = delete_account(id).await;
-            state.deleting.set(None);
-            match outcome {
-                Ok(_) => {
-                    toasts.success("Account deleted");
-                    state.reload();
-                }
-                Err(err) => state.report(&err),
-            }
-            busy.try_set(false);
-        });
-    };
+    let delete = state.delete;
     view! {
-        <p class="confirm-text">
-            "Delete “"<strong>{account.name.clone()}</strong>"”? "{consequence(&account)}" This cannot be undone."
-        </p>
-        <div class="modal-actions">
-            <button type="button" class="button secondary" autofocus on:click=move |_| state.deleting.set(None)>
-                "Cancel"
-            </button>
-            <button type="button" class="button danger" disabled=move || busy.get() on:click=run>
-                "Delete"
-            </button>
-        </div>
+        <ActionForm action=delete>
+            <input type="hidden" name="id" value=account.id.to_string() />
+            <p class="confirm-text">
+                "Delete “"<strong>{account.name.clone()}</strong>"”? "{consequence(&account)}" This cannot be undone."
+            </p>
+            <div class="modal-actions">
+                <button type="button" class="button secondary" autofocus on:click=move |_| state.deleting.set(None)>
+                    "Cancel"
+                </button>
+                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
+                    "Delete"
+                </button>
+            </div>
+        </ActionForm>
     }
 }
 

@@ -14,7 +14,7 @@ use leptos_meta::Title;
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let state = AccountsState::provide();
-    let accounts = Resource::new(move || state.refresh.get(), |_| list_account_usage());
+    let accounts = Resource::new(move || state.changes(), |_| list_account_usage());
     view! {
         <Title text="Accounts · Keyhold" />
         <TopBar />

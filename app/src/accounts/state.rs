@@ -1,5 +1,6 @@
 //! State shared by the Accounts page's components, provided once by the page.
 
+use super::api::{CreateAccount, DeleteAccount, RenameAccount};
 use crate::{domain::account::AccountUsage, error::AppError, ui::toasts::Toasts};
 use leptos::prelude::*;
 
@@ -12,31 +13,37 @@ pub enum Naming {
 
 #[derive(Clone, Copy)]
 pub struct AccountsState {
-    /// Bumped to refetch the list.
-    pub refresh: RwSignal<u64>,
     /// The open name dialog, if any.
     pub naming: RwSignal<Option<Naming>>,
     /// The account whose deletion is being confirmed.
     pub deleting: RwSignal<Option<AccountUsage>>,
+    /// The dialogs' server actions; the list refetches after each.
+    pub create: ServerAction<CreateAccount>,
+    pub rename: ServerAction<RenameAccount>,
+    pub delete: ServerAction<DeleteAccount>,
 }
 
 impl AccountsState {
     pub fn provide() -> Self {
-        let state = AccountsState { refresh: RwSignal::new(0), naming: RwSignal::new(None), deleting: RwSignal::new(None) };
+        let state = AccountsState {
+            naming: RwSignal::new(None),
+            deleting: RwSignal::new(None),
+            create: ServerAction::new(),
+            rename: ServerAction::new(),
+            delete: ServerAction::new(),
+        };
         provide_context(state);
         state
     }
 
-    pub fn reload(&self) {
-        self.refresh.update(|n| *n += 1);
+    /// Changes whenever an action finished, so the list is read again (after
+    /// a failure too: the account may have changed or vanished elsewhere).
+    pub fn changes(&self) -> (usize, usize, usize) {
+        (self.create.version().get(), self.rename.version().get(), self.delete.version().get())
     }
 
-    /// Shows a failure; when the account changed or vanished elsewhere, also
-    /// refreshes the list so the operator sees the current state.
+    /// Shows a failure.
     pub fn report(&self, err: &AppError) {
         expect_context::<Toasts>().failure(err.to_string());
-        if matches!(err, AppError::NotFound(_) | AppError::Conflict(_)) {
-            self.reload();
-        }
     }
 }

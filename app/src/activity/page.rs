@@ -1,4 +1,5 @@
-//! `/activity?key=<id>`: who did what, newest first.
+//! `/activity?key=<id>&before=<entry>`: who did what, newest first, a page
+//! at a time; older pages are plain links, so they work without JavaScript.
 
 use super::{api::list_activity, entry::EntryRow};
 use crate::{domain::activity::ActivityKey, topbar::TopBar};
@@ -11,7 +12,8 @@ use uuid::Uuid;
 pub fn ActivityPage() -> impl IntoView {
     let query = use_query_map();
     let key = Memo::new(move |_| query.read().get("key").and_then(|k| Uuid::parse_str(&k).ok()));
-    let activity = Resource::new(move || key.get(), list_activity);
+    let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse::<i64>().ok()));
+    let activity = Resource::new(move || (key.get(), before.get()), |(key, before)| list_activity(key, before));
     view! {
         <Title text="Activity · Keyhold" />
         <TopBar />
@@ -29,7 +31,9 @@ pub fn ActivityPage() -> impl IntoView {
                             let entries = activity.entries;
                             view! {
                                 <KeyFilter keys=activity.keys selected=key />
-                                {if entries.is_empty() {
+                                {if entries.is_empty() && before.get_untracked().is_some() {
+                                    view! { <p class="empty">"No older entries."</p> }.into_any()
+                                } else if entries.is_empty() {
                                     view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
                                 } else {
                                     view! {
@@ -39,6 +43,7 @@ pub fn ActivityPage() -> impl IntoView {
                                     }
                                         .into_any()
                                 }}
+                                <Pages key=key.get_untracked() before=before.get_untracked() older=activity.older />
                             }
                                 .into_any()
                         }
@@ -78,5 +83,43 @@ fn KeyFilter(keys: Vec<ActivityKey>, selected: Memo<Option<Uuid>>) -> impl IntoV
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+/// The address of a page of the Activity page.
+fn page_href(key: Option<Uuid>, before: Option<i64>) -> String {
+    match (key, before) {
+        (None, None) => "/activity".to_string(),
+        (Some(key), None) => format!("/activity?key={key}"),
+        (None, Some(before)) => format!("/activity?before={before}"),
+        (Some(key), Some(before)) => format!("/activity?key={key}&before={before}"),
+    }
+}
+
+/// "Newest entries" (on an older page) and "Older entries" (when there are).
+#[component]
+fn Pages(key: Option<Uuid>, before: Option<i64>, older: Option<i64>) -> impl IntoView {
+    (before.is_some() || older.is_some()).then(|| {
+        view! {
+            <nav class="activity-pages" aria-label="Activity pages">
+                {before.map(|_| view! { <a href=page_href(key, None)>"Newest entries"</a> })}
+                {older.map(|older| view! { <a href=page_href(key, Some(older))>"Older entries"</a> })}
+            </nav>
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_href;
+    use uuid::Uuid;
+
+    #[test]
+    fn page_addresses_keep_the_chosen_key_and_name_the_entry_to_start_before() {
+        let key = Uuid::nil();
+        assert_eq!(page_href(None, None), "/activity");
+        assert_eq!(page_href(None, Some(42)), "/activity?before=42");
+        assert_eq!(page_href(Some(key), None), format!("/activity?key={key}"));
+        assert_eq!(page_href(Some(key), Some(42)), format!("/activity?key={key}&before=42"));
     }
 }

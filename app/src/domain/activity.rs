@@ -25,12 +25,14 @@ pub struct ActivityEntry {
     pub changes: Vec<FieldChange>,
 }
 
-/// A key the audit log mentions (it may be deleted since).
+/// A key the Activity page's filter offers (a deleted one only while chosen).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityKey {
     pub id: Uuid,
     pub name: String,
 }
 
-/// Lines the Activity page shows at most.
-pub const ACTIVITY_LIMIT: i64 = 500;
+/// Entries on one page of the Activity page; older ones are a link away.
+pub const ACTIVITY_PAGE: i64 = 100;
+/// Keys the Activity page's filter offers at most (by name).
+pub const ACTIVITY_KEY_MENU: i64 = 1000;

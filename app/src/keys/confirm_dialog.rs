@@ -2,14 +2,29 @@
 
 use super::state::{Confirm, KeysState};
 use crate::{
-    keys::api::{block_key, delete_key},
-    ui::{modal::Modal, toasts::Toasts},
+    keys::api::{BlockKey, DeleteKey},
+    ui::{modal::Modal, outcome::on_outcome, toasts::Toasts},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 #[component]
 pub fn ConfirmDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
+    let toasts = expect_context::<Toasts>();
+    let block = ServerAction::<BlockKey>::new();
+    let delete = ServerAction::<DeleteKey>::new();
+    let done = move |outcome: Result<(), crate::error::AppError>, message: &'static str| {
+        state.confirm.set(None);
+        match outcome {
+            Ok(()) => {
+                toasts.success(message);
+                state.reload();
+            }
+            Err(err) => state.report(&err),
+        }
+    };
+    on_outcome(block, move |outcome| done(outcome.map(drop), "API key blocked"));
+    on_outcome(delete, move |outcome| done(outcome, "API key deleted"));
     let open = Signal::derive(move || state.confirm.read().is_some());
     let title = Signal::derive(move || match state.confirm.get() {
         Some(Confirm::Block(_)) => "Block API Key".to_string(),
@@ -18,50 +33,40 @@ pub fn ConfirmDialog() -> impl IntoView {
     });
     view! {
         <Modal open on_close=Callback::new(move |_| state.confirm.set(None)) title>
-            {move || state.confirm.get().map(|c| view! { <ConfirmBody confirm=c /> })}
+            {move || {
+                state.confirm.get().map(|confirm| {
+                    let (key, verb) = match &confirm {
+                        Confirm::Block(key) => (key.clone(), "Block"),
+                        Confirm::Delete(key) => (key.clone(), "Delete"),
+                    };
+                    let (id, name) = (key.id.to_string(), key.name);
+                    let body = move |pending| view! { <ConfirmBody id name verb pending /> };
+                    match confirm {
+                        Confirm::Block(_) => view! { <ActionForm action=block>{body(block.pending())}</ActionForm> }.into_any(),
+                        Confirm::Delete(_) => view! { <ActionForm action=delete>{body(delete.pending())}</ActionForm> }.into_any(),
+                    }
+                })
+            }}
         </Modal>
     }
 }
 
+/// The question and its two buttons, inside the action's form.
 #[component]
-fn ConfirmBody(confirm: Confirm) -> impl IntoView {
+fn ConfirmBody(id: String, name: String, verb: &'static str, pending: Memo<bool>) -> impl IntoView {
     let state = expect_context::<KeysState>();
-    let toasts = expect_context::<Toasts>();
-    let busy = RwSignal::new(false);
-    let (key, question, verb) = match &confirm {
-        Confirm::Block(k) => (k.clone(), "Services using it are refused at once, until you unblock it.", "Block"),
-        Confirm::Delete(k) => (k.clone(), "The key and its token are removed for good. This cannot be undone.", "Delete"),
-    };
-    let is_delete = matches!(confirm, Confirm::Delete(_));
-    let id = key.id;
-    let run = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let outcome =
-                if is_delete { delete_key(id).await.map(|_| "API key deleted") } else { block_key(id).await.map(|_| "API key blocked") };
-            state.confirm.set(None);
-            match outcome {
-                Ok(message) => {
-                    toasts.success(message);
-                    state.reload();
-                }
-                Err(err) => state.report(&err),
-            }
-            busy.try_set(false);
-        });
+    let question = match verb {
+        "Block" => "Services using it are refused at once, until you unblock it.",
+        _ => "The key and its token are removed for good. This cannot be undone.",
     };
     view! {
-        <p class="confirm-text">
-            {format!("{verb} “")}<strong>{key.name.clone()}</strong>"”? "{question}
-        </p>
+        <input type="hidden" name="id" value=id />
+        <p class="confirm-text">{format!("{verb} “")}<strong>{name}</strong>"”? "{question}</p>
         <div class="modal-actions">
             <button type="button" class="button secondary" autofocus on:click=move |_| state.confirm.set(None)>
                 "Cancel"
             </button>
-            <button type="button" class="button danger" disabled=move || busy.get() on:click=run>
+            <button type="submit" class="button danger" disabled=move || pending.get()>
                 {verb}
             </button>
         </div>

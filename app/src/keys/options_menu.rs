@@ -2,38 +2,28 @@
 //! Deliveries, Delete.
 
 use super::state::{Confirm, KeysState};
-use crate::{
-    domain::key::ApiKey,
-    keys::api::unblock_key,
-    ui::{icons::DotsIcon, toasts::Toasts},
-};
-use leptos::{ev, html, prelude::*, task::spawn_local};
+use crate::{domain::key::ApiKey, keys::api::UnblockKey, ui::icons::DotsIcon};
+use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 
 #[component]
 pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
     let state = expect_context::<KeysState>();
-    let toasts = expect_context::<Toasts>();
-    let open = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let id = key.id;
+    // The page's one window listener closes the menu on a press outside it.
+    let open = Memo::new(move |_| state.menu.get() == Some(id));
+    let set_open = move |now: bool| {
+        state.menu.update(|menu| {
+            if now {
+                *menu = Some(id);
+            } else if *menu == Some(id) {
+                *menu = None;
+            }
+        })
+    };
     let wrap = NodeRef::<html::Div>::new();
     let first_item = NodeRef::<html::Button>::new();
     let trigger = NodeRef::<html::Button>::new();
-
-    // Close on a click anywhere outside the menu.
-    let handle = window_event_listener(ev::pointerdown, move |e| {
-        if !open.get_untracked() {
-            return;
-        }
-        let inside = match (wrap.get_untracked(), e.target()) {
-            (Some(w), Some(t)) => t.dyn_ref::<web_sys::Node>().is_some_and(|n| w.contains(Some(n))),
-            _ => false,
-        };
-        if !inside {
-            open.set(false);
-        }
-    });
-    on_cleanup(move || handle.remove());
 
     Effect::new(move |_| {
         if open.get() {
@@ -44,7 +34,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
     });
 
     let close_and_refocus = move || {
-        open.set(false);
+        set_open(false);
         if let Some(t) = trigger.get_untracked() {
             let _ = t.focus();
         }
@@ -63,35 +53,22 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
     };
 
     let blocked = key.blocked;
-    let id = key.id;
     let block_key = key.clone();
     let delete_key = key.clone();
     let roll_key = key.clone();
     let deliveries_key = key.clone();
+    let unblocking = state.unblock.pending();
     let toggle_block = move |_| {
-        open.set(false);
-        if !blocked {
+        set_open(false);
+        if blocked {
+            state.unblock.dispatch(UnblockKey { id });
+        } else {
             state.confirm.set(Some(Confirm::Block(block_key.clone())));
-            return;
         }
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match unblock_key(id).await {
-                Ok(_) => {
-                    toasts.success("API key unblocked");
-                    state.reload();
-                }
-                Err(err) => state.report(&err),
-            }
-            busy.try_set(false);
-        });
     };
 
     view! {
-        <div class="menu-wrap" node_ref=wrap on:keydown=on_keydown>
+        <div class="menu-wrap" data-options-menu=id.to_string() node_ref=wrap on:keydown=on_keydown>
             <button
                 type="button"
                 class="icon-button"
@@ -100,8 +77,8 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                 title="Options"
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
-                disabled=move || busy.get()
-                on:click=move |_| open.update(|o| *o = !*o)
+                disabled=move || blocked && unblocking.get()
+                on:click=move |_| set_open(!open.get_untracked())
             >
                 <DotsIcon />
             </button>
@@ -117,7 +94,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                         on:click={
                             let roll_key = roll_key.clone();
                             move |_| {
-                                open.set(false);
+                                set_open(false);
                                 state.rolling.set(Some(roll_key.clone()));
                             }
                         }
@@ -134,7 +111,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                         on:click={
                             let deliveries_key = deliveries_key.clone();
                             move |_| {
-                                open.set(false);
+                                set_open(false);
                                 state.deliveries.set(Some(deliveries_key.clone()));
                             }
                         }
@@ -148,7 +125,7 @@ pub fn OptionsMenu(key: ApiKey) -> impl IntoView {
                         on:click={
                             let delete_key = delete_key.clone();
                             move |_| {
-                                open.set(false);
+                                set_open(false);
                                 state.confirm.set(Some(Confirm::Delete(delete_key.clone())));
                             }
                         }

@@ -5,60 +5,61 @@ use super::{clipboard, state::KeysState};
 use crate::{
     domain::grace::GracePeriod,
     domain::key::ApiKey,
-    keys::api::roll_token,
-    ui::{modal::Modal, toasts::Toasts},
+    keys::api::RollToken,
+    ui::{modal::Modal, outcome::on_outcome, toasts::Toasts},
 };
 use leptos::{prelude::*, task::spawn_local};
 
 #[component]
 pub fn RollDialog() -> impl IntoView {
     let state = expect_context::<KeysState>();
+    let toasts = expect_context::<Toasts>();
+    let roll = ServerAction::<RollToken>::new();
+    // The token just issued, shown once until the dialog closes.
+    let issued = RwSignal::new(None::<String>);
     let open = Signal::derive(move || state.rolling.read().is_some());
     let close = Callback::new(move |_| state.rolling.set(None));
+    Effect::new(move |_| {
+        state.rolling.track();
+        issued.set(None);
+    });
+    on_outcome(roll, move |outcome| match outcome {
+        Ok(token) => {
+            issued.set(Some(token));
+            toasts.success("API key token rolled");
+            state.reload();
+        }
+        Err(err) => {
+            state.rolling.set(None);
+            state.report(&err);
+        }
+    });
     view! {
         <Modal open on_close=close title="Roll API Key Token">
-            {move || state.rolling.get().map(|key| view! { <RollBody key close /> })}
+            {move || state.rolling.get().map(|key| view! { <RollBody key roll issued close /> })}
         </Modal>
     }
 }
 
 #[component]
-fn RollBody(key: ApiKey, close: Callback<()>) -> impl IntoView {
-    let state = expect_context::<KeysState>();
-    let toasts = expect_context::<Toasts>();
-    let grace = RwSignal::new(GracePeriod::None);
-    let busy = RwSignal::new(false);
-    let issued = RwSignal::new(None::<String>);
-    let id = key.id;
-    let roll = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match roll_token(id, grace.get_untracked().value().to_string()).await {
-                Ok(token) => {
-                    issued.try_set(Some(token));
-                    toasts.success("API key token rolled");
-                    state.reload();
-                }
-                Err(err) => {
-                    close.run(());
-                    state.report(&err);
-                }
-            }
-            busy.try_set(false);
-        });
-    };
-    let name = key.name.clone();
+fn RollBody(key: ApiKey, roll: ServerAction<RollToken>, issued: RwSignal<Option<String>>, close: Callback<()>) -> impl IntoView {
     view! {
         <Show
             when=move || issued.get().is_none()
             fallback=move || view! { <NewToken token=issued.get().unwrap_or_default() close /> }
         >
-            <p class="confirm-text">
-                "Issue a new token for “" <strong>{name.clone()}</strong> "”. Services must switch to it."
-            </p>
+            <RollForm id=key.id.to_string() name=key.name.clone() roll close />
+        </Show>
+    }
+}
+
+/// The grace period to choose, posted through the action's form.
+#[component]
+fn RollForm(id: String, name: String, roll: ServerAction<RollToken>, close: Callback<()>) -> impl IntoView {
+    view! {
+        <ActionForm action=roll>
+            <input type="hidden" name="id" value=id />
+            <p class="confirm-text">"Issue a new token for “" <strong>{name}</strong> "”. Services must switch to it."</p>
             <fieldset class="field">
                 <legend class="label">"Keep the old token working"</legend>
                 {GracePeriod::ALL
@@ -66,13 +67,7 @@ fn RollBody(key: ApiKey, close: Callback<()>) -> impl IntoView {
                     .map(|g| {
                         view! {
                             <label class="check">
-                                <input
-                                    type="radio"
-                                    name="grace"
-                                    value=g.value()
-                                    checked=g == GracePeriod::None
-                                    on:change=move |_| grace.set(g)
-                                />
+                                <input type="radio" name="grace" value=g.value() checked=g == GracePeriod::None />
                                 {g.label()}
                             </label>
                         }
@@ -83,11 +78,11 @@ fn RollBody(key: ApiKey, close: Callback<()>) -> impl IntoView {
                 <button type="button" class="button secondary" on:click=move |_| close.run(())>
                     "Cancel"
                 </button>
-                <button type="button" class="button primary" disabled=move || busy.get() on:click=roll>
+                <button type="submit" class="button primary" disabled=move || roll.pending().get()>
                     "Roll token"
                 </button>
             </div>
-        </Show>
+        </ActionForm>
     }
 }
 

@@ -49,9 +49,10 @@ pub trait Outbox: Send + Sync + 'static {
     /// before their expiry, once per threshold and expiry date; answers with
     /// the number of events queued.
     async fn enqueue_expiring(&self) -> Result<usize, AppError>;
-    /// Deletes finished deliveries last touched longer than `keep` ago;
-    /// pending ones are never deleted.
-    async fn prune_deliveries(&self, keep: Duration) -> Result<u64, AppError>;
+    /// Deletes finished deliveries last touched longer than `keep` ago,
+    /// oldest first, at most `batch` per statement; pending ones are never
+    /// deleted. Answers how many were deleted.
+    async fn prune_deliveries(&self, keep: Duration, batch: i64) -> Result<u64, AppError>;
     /// Forgets the signing secrets of deleted keys once none of their
     /// deliveries is pending any more.
     async fn forget_unused_webhook_secrets(&self) -> Result<u64, AppError>;

@@ -121,15 +121,18 @@ impl AuditStore for PgStore {
         tx.commit().await.map_err(internal)
     }
 
-    async fn activity(&self, key: Option<Uuid>, limit: i64) -> Result<Vec<ActivityEntry>, AppError> {
+    async fn activity(&self, key: Option<Uuid>, before: Option<i64>, limit: i64) -> Result<Vec<ActivityEntry>, AppError> {
+        // Keyset paging on (at, id), the order of both indexes.
         let rows = sqlx::query_as!(
             Row,
             r#"SELECT id, at, operator_email, address, action, key_id, key_name, account_name, details AS "details: _"
                FROM audit_log
-               WHERE $1::uuid IS NULL OR key_id = $1
+               WHERE ($1::uuid IS NULL OR key_id = $1)
+                 AND ($2::int8 IS NULL OR (at, id) < (SELECT b.at, b.id FROM audit_log b WHERE b.id = $2))
                ORDER BY at DESC, id DESC
-               LIMIT $2"#,
+               LIMIT $3"#,
             key,
+            before,
             limit
         )
         .fetch_all(&self.pool)
@@ -138,19 +141,30 @@ impl AuditStore for PgStore {
         rows.into_iter().map(ActivityEntry::try_from).collect()
     }
 
-    async fn activity_keys(&self) -> Result<Vec<ActivityKey>, AppError> {
-        sqlx::query!(
-            r#"SELECT DISTINCT ON (key_id) key_id AS "id!", key_name AS "name!" FROM audit_log
-               WHERE key_id IS NOT NULL AND key_name IS NOT NULL
-               ORDER BY key_id, at DESC, id DESC"#
+    async fn activity_keys(&self, selected: Option<Uuid>, limit: i64) -> Result<Vec<ActivityKey>, AppError> {
+        let mut keys: Vec<ActivityKey> =
+            sqlx::query_as!(ActivityKey, "SELECT id, name FROM api_keys ORDER BY lower(name), id LIMIT $1", limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(internal)?;
+        let Some(selected) = selected.filter(|id| !keys.iter().any(|k| k.id == *id)) else {
+            return Ok(keys);
+        };
+        // Deleted, or past the menu's length: its current name, else the last one logged.
+        let name = sqlx::query_scalar!(
+            r#"SELECT COALESCE(
+                   (SELECT name FROM api_keys WHERE id = $1),
+                   (SELECT key_name FROM audit_log WHERE key_id = $1 AND key_name IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1)
+               ) AS name"#,
+            selected
         )
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await
-        .map(|rows| {
-            let mut keys: Vec<_> = rows.into_iter().map(|r| ActivityKey { id: r.id, name: r.name }).collect();
-            keys.sort_by_key(|k| k.name.to_lowercase());
-            keys
-        })
-        .map_err(internal)
+        .map_err(internal)?;
+        if let Some(name) = name {
+            let at = keys.partition_point(|k| k.name.to_lowercase() < name.to_lowercase());
+            keys.insert(at, ActivityKey { id: selected, name });
+        }
+        Ok(keys)
     }
 }

@@ -250,16 +250,30 @@ impl Outbox for PgStore {
         Ok(queued)
     }
 
-    async fn prune_deliveries(&self, keep: Duration) -> Result<u64, AppError> {
-        sqlx::query!(
-            "DELETE FROM webhook_deliveries
-             WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => $1)",
-            keep.as_secs_f64()
-        )
-        .execute(&self.pool)
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(internal)
+    async fn prune_deliveries(&self, keep: Duration, batch: i64) -> Result<u64, AppError> {
+        let mut deleted = 0;
+        // Oldest first through `webhook_deliveries_finished`, a bounded batch per statement.
+        loop {
+            let done = sqlx::query!(
+                "DELETE FROM webhook_deliveries WHERE id IN (
+                     SELECT id FROM webhook_deliveries
+                     WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => $1)
+                     ORDER BY updated_at, id
+                     LIMIT $2
+                     FOR UPDATE SKIP LOCKED
+                 )",
+                keep.as_secs_f64(),
+                batch
+            )
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+            deleted += done;
+            if done < batch.max(1) as u64 {
+                return Ok(deleted);
+            }
+        }
     }
 
     async fn forget_unused_webhook_secrets(&self) -> Result<u64, AppError> {

@@ -29,9 +29,10 @@ impl LastUsed {
         (Self { tx }, rx)
     }
 
-    /// Never waits: a full channel (or no writer) drops the use.
-    pub fn record(&self, key: Uuid, at: DateTime<Utc>) {
-        let _ = self.tx.try_send((key, at));
+    /// Never waits: a full channel (or no writer) drops the use. Answers
+    /// whether the use was queued.
+    pub fn record(&self, key: Uuid, at: DateTime<Utc>) -> bool {
+        self.tx.try_send((key, at)).is_ok()
     }
 }
 
@@ -64,7 +65,9 @@ impl Pending {
 /// pool is closed.
 pub async fn run(store: PgStore, mut rx: mpsc::Receiver<(Uuid, DateTime<Utc>)>, interval: Duration, stop: Arc<Notify>) {
     let mut pending = Pending::default();
-    let mut ticks = tokio::time::interval(interval);
+    // The first write one interval from now (not at once), so a use made
+    // right after the start waits for it like any other.
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let closed = store.pool().close_event();
     tokio::pin!(closed);
@@ -118,11 +121,19 @@ mod tests {
     }
 
     #[test]
-    fn recording_without_a_writer_never_blocks() {
+    fn a_full_channel_drops_uses_instead_of_waiting() {
+        let (recorder, mut rx) = LastUsed::channel();
+        let queued = (0..CHANNEL_CAPACITY + 10).filter(|_| recorder.record(Uuid::new_v4(), Utc::now())).count();
+        assert_eq!(queued, CHANNEL_CAPACITY, "exactly a channel's worth is queued, the rest dropped");
+        assert!(!recorder.record(Uuid::new_v4(), Utc::now()));
+        assert!(rx.try_recv().is_ok());
+        assert!(recorder.record(Uuid::new_v4(), Utc::now()), "room again once the writer took one");
+    }
+
+    #[test]
+    fn without_a_writer_every_use_is_dropped() {
         let (recorder, rx) = LastUsed::channel();
         drop(rx);
-        for _ in 0..CHANNEL_CAPACITY + 10 {
-            recorder.record(Uuid::new_v4(), Utc::now());
-        }
+        assert!(!recorder.record(Uuid::new_v4(), Utc::now()));
     }
 }

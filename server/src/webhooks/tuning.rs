@@ -24,6 +24,9 @@ pub struct WebhookTuning {
     pub expiry_scan_interval: Duration,
     /// How long delivered and failed deliveries are kept.
     pub retention: Duration,
+    /// Old deliveries deleted per statement when pruning (each statement
+    /// holds its locks only that long).
+    pub prune_batch: i64,
 }
 
 impl Default for WebhookTuning {
@@ -36,6 +39,7 @@ impl Default for WebhookTuning {
             batch: 64,
             expiry_scan_interval: Duration::from_secs(60),
             retention: Duration::from_secs(30 * 24 * 3600),
+            prune_batch: 1000,
         }
     }
 }

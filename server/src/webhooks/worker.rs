@@ -85,7 +85,7 @@ impl Worker {
     /// Answers with the number of `key.expiring` events queued.
     pub async fn scan(&self) -> Result<usize, AppError> {
         let queued = self.store.enqueue_expiring().await?;
-        self.store.prune_deliveries(self.tuning.retention).await?;
+        self.store.prune_deliveries(self.tuning.retention, self.tuning.prune_batch).await?;
         self.store.forget_unused_webhook_secrets().await?;
         Ok(queued)
     }
