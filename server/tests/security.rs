@@ -674,17 +674,17 @@ async fn a_flood_of_anonymous_requests_leaves_the_pool_to_everyone_else(pool: Pg
     // Every query about operators or sessions now waits, holding its connection.
     let mut locker = sqlx::PgConnection::connect(&common::serve::database_url(&pool).await).await.unwrap();
     let mut tx = locker.begin().await.unwrap();
-    sqlx::query("LOCK TABLE operators, sessions IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+    sqlx::query("LOCK TABLE operators, sessions, management_tokens IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
     let waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
 
     // 32 anonymous requests at once: pages and server functions with
     // made-up session cookies, the sign-in page's status, sign-ins from
-    // many addresses.
+    // many addresses, management API calls with made-up tokens.
     let made_up = || format!("{}={}", keyhold::auth::SESSION_COOKIE, tower_sessions::session::Id::default());
     let flood: Vec<_> = (0..32)
         .map(|i| {
             let app = app.clone();
-            let request = match i % 4 {
+            let request = match i % 5 {
                 0 => Request::builder().uri("/keys").header(header::COOKIE, made_up()).body(Body::empty()).unwrap(),
                 1 => sign_in_status(),
                 2 => {
@@ -693,7 +693,15 @@ async fn a_flood_of_anonymous_requests_leaves_the_pool_to_everyone_else(pool: Pg
                     request.headers_mut().insert(header::COOKIE, made_up().parse().unwrap());
                     request
                 }
-                _ => sign_in_from(&format!("10.1.0.{i}"), &format!("guess{i}@example.com"), "wrong-password", &[]),
+                3 => sign_in_from(&format!("10.1.0.{i}"), &format!("guess{i}@example.com"), "wrong-password", &[]),
+                _ => Request::builder()
+                    .uri("/api/v1/accounts")
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", app::domain::management_token::ManagementToken::generate().expose()),
+                    )
+                    .body(Body::empty())
+                    .unwrap(),
             };
             tokio::spawn(async move { app.send_raw(request).await.status })
         })

@@ -116,6 +116,9 @@ impl ManagementTokenStore for PgStore {
     }
 
     async fn management_token_by_hash(&self, hash: &[u8]) -> Result<Option<PresentedToken>, AppError> {
+        // Asked before the caller is known: a made-up token costs a query
+        // too, so it waits its turn among anonymous requests' queries.
+        let _turn = self.anonymous.turn().await.map_err(super::busy)?;
         let Some(row) = sqlx::query!(
             r#"SELECT id, name, access, expires_at, revoked_at IS NOT NULL AS "revoked!", last_used_at
                FROM management_tokens WHERE token_hash = $1"#,
