@@ -540,6 +540,8 @@ async fn the_openapi_document_describes_the_management_api(pool: PgPool) {
     }
     assert!(create["responses"]["422"]["content"]["application/problem+json"].is_object(), "{create}");
     for (path, method) in [
+        ("/api/v1/keys", "get"),
+        ("/api/v1/audit", "get"),
         ("/api/v1/keys/{id}", "get"),
         ("/api/v1/keys/{id}", "patch"),
         ("/api/v1/keys/{id}", "delete"),
@@ -571,4 +573,113 @@ async fn a_path_that_is_not_valid_is_a_problem_document_too(pool: PgPool) {
     let rw = token(&app, "Ops", Access::ReadWrite).await;
     let reply = call(&app, Method::GET, "/api/v1/keys/a%5Cb", Some(&rw), None).await;
     assert_eq!(problem(&reply, 400)["detail"], "The request path is not valid.");
+}
+
+/// The names of a `GET /api/v1/keys` page and its next cursor.
+async fn key_page(app: &TestApp, token: &str, query: &str) -> (Vec<String>, Option<String>) {
+    let body = ok(&call(app, Method::GET, &format!("/api/v1/keys?{query}"), Some(token), None).await);
+    let names = body["items"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap().to_owned()).collect();
+    (names, body["nextCursor"].as_str().map(str::to_owned))
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn keys_are_listed_newest_first_a_cursor_at_a_time_without_gaps_or_repeats(pool: PgPool) {
+    let app = app(pool);
+    let rw = token(&app, "Writer", Access::ReadWrite).await;
+    let ro = token(&app, "Reader", Access::ReadOnly).await;
+    for n in 1..=7 {
+        new_key(&app, &rw, &format!("Key {n}")).await;
+    }
+
+    let (first, cursor) = key_page(&app, &ro, "limit=3").await;
+    assert_eq!(first, ["Key 7", "Key 6", "Key 5"]);
+    // A key made between two pages is not on the later ones, and moves nothing.
+    new_key(&app, &rw, "Key 8").await;
+    let (second, cursor) = key_page(&app, &ro, &format!("limit=3&cursor={}", cursor.expect("a next page"))).await;
+    assert_eq!(second, ["Key 4", "Key 3", "Key 2"]);
+    let (third, cursor) = key_page(&app, &ro, &format!("limit=3&cursor={}", cursor.expect("a next page"))).await;
+    assert_eq!(third, ["Key 1"]);
+    assert_eq!(cursor, None, "the last page has no next cursor");
+
+    let (all, cursor) = key_page(&app, &ro, "").await;
+    assert_eq!(all.len(), 8, "50 a page by default");
+    assert_eq!(cursor, None);
+
+    let body = ok(&call(&app, Method::GET, "/api/v1/keys?q=key%205", Some(&ro), None).await);
+    let found = body["items"].as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["name"], "Key 5");
+    assert_eq!(found[0]["accounts"][0]["name"], "Default");
+    assert_eq!(found[0]["status"], "active");
+    let id = found[0]["id"].as_str().unwrap().to_owned();
+
+    ok(&call(&app, Method::POST, &format!("/api/v1/keys/{id}/block"), Some(&rw), None).await);
+    assert_eq!(key_page(&app, &ro, "status=blocked").await.0, ["Key 5"]);
+    assert_eq!(key_page(&app, &ro, "status=active").await.0.len(), 7);
+    let account = app.default_account().await;
+    assert_eq!(key_page(&app, &ro, &format!("account={}&limit=200", account.id)).await.0.len(), 8);
+    assert_eq!(key_page(&app, &ro, &format!("account={}", Uuid::new_v4())).await.0, Vec::<String>::new());
+    // No name holds a NUL: the search finds nothing instead of failing.
+    assert_eq!(key_page(&app, &ro, "q=Key%00").await.0, Vec::<String>::new());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_bad_list_parameter_is_a_422_that_names_it(pool: PgPool) {
+    let app = app(pool);
+    let ro = token(&app, "Reader", Access::ReadOnly).await;
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=ten", "limit"),
+        ("status=sleeping", "status"),
+        ("account=acme", "account"),
+        ("cursor=not-a-cursor", "cursor"),
+    ] {
+        let reply = call(&app, Method::GET, &format!("/api/v1/keys?{query}"), Some(&ro), None).await;
+        let errors = field_errors(&reply, 422);
+        assert_eq!(errors.len(), 1, "{query}: {errors:?}");
+        assert_eq!(errors[0].0, field, "{query}");
+    }
+    problem(&call(&app, Method::GET, "/api/v1/keys", None, None).await, 401);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_audit_log_is_read_a_page_at_a_time_with_the_token_as_actor(pool: PgPool) {
+    let app = app(pool);
+    let rw = token(&app, "Billing backend", Access::ReadWrite).await;
+    let ro = token(&app, "Reader", Access::ReadOnly).await;
+    let key = new_key(&app, &rw, "Payments").await;
+    let id = key["key"]["id"].as_str().unwrap().to_owned();
+    new_key(&app, &rw, "Other").await;
+    ok(&call(&app, Method::POST, &format!("/api/v1/keys/{id}/block"), Some(&rw), None).await);
+
+    let page = |query: String| {
+        let app = &app;
+        let ro = &ro;
+        async move { ok(&call(app, Method::GET, &format!("/api/v1/audit?{query}"), Some(ro), None).await) }
+    };
+    let first = page(format!("keyId={id}&limit=1")).await;
+    let items = first["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["action"], "key.blocked");
+    assert_eq!(items[0]["actor"], "token Billing backend");
+    assert_eq!(items[0]["keyName"], "Payments");
+    let cursor = first["nextCursor"].as_str().expect("older entries").to_owned();
+    let second = page(format!("keyId={id}&limit=1&cursor={cursor}")).await;
+    let items = second["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["action"], "key.created");
+    assert_eq!(items[0]["keyId"], id.as_str());
+    assert!(second["nextCursor"].is_null(), "{second}");
+
+    let everything = page(String::new()).await;
+    let actions: Vec<&str> = everything["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "key.created").count(), 2, "{actions:?}");
+    assert!(actions.contains(&"management_token.created"), "{actions:?}");
+
+    for (query, field) in [("keyId=payments", "keyId"), ("cursor=-4", "cursor"), ("cursor=x", "cursor"), ("limit=0", "limit")] {
+        let reply = call(&app, Method::GET, &format!("/api/v1/audit?{query}"), Some(&ro), None).await;
+        assert_eq!(field_errors(&reply, 422)[0].0, field, "{query}");
+    }
+    problem(&call(&app, Method::GET, "/api/v1/audit", None, None).await, 401);
 }

@@ -132,9 +132,11 @@ pub struct KeyFilter {
 }
 
 impl KeyFilter {
-    /// A search longer than any name can match nothing.
+    /// A search longer than any name, or holding a character no name may
+    /// hold (a control character, NUL among them), can match nothing; the
+    /// store answers it without asking the database.
     pub fn matches_nothing(&self) -> bool {
-        self.search.chars().count() > super::names::MAX_LEN
+        self.search.chars().count() > super::names::MAX_LEN || self.search.chars().any(char::is_control)
     }
 }
 
@@ -403,6 +405,17 @@ mod tests {
             last_used_at: last_used.map(|m| DateTime::from_timestamp_micros(m).unwrap()),
             webhook_failing: false,
         }
+    }
+
+    #[test]
+    fn a_search_no_name_could_match_is_known_without_the_database() {
+        let search = |s: &str| KeyFilter { search: s.into(), ..KeyFilter::default() };
+        assert!(!search("").matches_nothing());
+        assert!(!search("billing eu").matches_nothing());
+        assert!(!search(&"x".repeat(super::super::names::MAX_LEN)).matches_nothing());
+        assert!(search(&"x".repeat(super::super::names::MAX_LEN + 1)).matches_nothing());
+        assert!(search("bill\0ing").matches_nothing());
+        assert!(search("line\nbreak").matches_nothing());
     }
 
     #[test]

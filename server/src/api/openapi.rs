@@ -3,7 +3,7 @@
 
 use super::{
     error, health,
-    management::{accounts, deliveries, keys, problem},
+    management::{accounts, audit, deliveries, keys, problem},
     verify,
 };
 use app::domain::verification::Code;
@@ -30,6 +30,7 @@ pub const PATH: &str = "/api/v1/openapi.json";
         health::health,
         health::live,
         document,
+        keys::list,
         keys::create,
         keys::get,
         keys::patch,
@@ -45,7 +46,8 @@ pub const PATH: &str = "/api/v1/openapi.json";
         accounts::list,
         accounts::create,
         accounts::rename,
-        accounts::delete
+        accounts::delete,
+        audit::list
     ),
     components(schemas(
         verify::VerifyRequest,
@@ -70,6 +72,10 @@ pub const PATH: &str = "/api/v1/openapi.json";
         accounts::AccountBody,
         accounts::AccountList,
         accounts::NameBody,
+        audit::AuditEntry,
+        audit::AuditChange,
+        audit::AuditList,
+        keys::KeyList,
         problem::Problem,
         problem::ProblemField
     )),

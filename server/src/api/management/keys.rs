@@ -17,6 +17,7 @@ use app::{
         grace::GracePeriod,
         key::ApiKey,
         key_change::{AvatarChange, CreatedOnce, Idempotency, KeyChange, KeyOperation, NewKey},
+        key_query::{param, ListParams, PageLink, MAX_PAGE_SIZE},
         key_status::KeyStatus,
         token::Token,
         vault::SealedToken,
@@ -26,7 +27,7 @@ use app::{
 };
 use axum::{
     body::Body,
-    extract::{Path, State},
+    extract::{Path, RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Extension, Json,
@@ -185,6 +186,101 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
         .parse()
         .map(Some)
         .map_err(|_| Problem::bad_request("If-Match must name a version as the ETag gives it, such as If-Match: \"3\"."))
+}
+
+/// One page of keys, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyList {
+    pub items: Vec<Key>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The query of `GET /api/v1/keys`, for the document; the handler reads the
+/// raw query itself so that every mistake is a problem+json answer.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListKeysQuery {
+    /// Keys whose name contains this text, ignoring case.
+    q: Option<String>,
+    /// Only keys in this state.
+    #[param(pattern = "^(active|blocked|expired|webhook-failing)$")]
+    status: Option<String>,
+    /// Only keys granting this account.
+    account: Option<Uuid>,
+    /// Keys a page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+    /// The `nextCursor` of the page before.
+    cursor: Option<String>,
+}
+
+const DEFAULT_LIST_LIMIT: i64 = 50;
+
+/// The list's parameters and page size from the raw query string.
+fn list_params(query: Option<&str>) -> Result<(ListParams, i64), Problem> {
+    let mut params = ListParams::default();
+    let mut limit = DEFAULT_LIST_LIMIT;
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "q" => params.q = value.into_owned(),
+            "status" => params.status = value.into_owned(),
+            "account" => params.account = value.into_owned(),
+            "cursor" => params.after = value.into_owned(),
+            "limit" => {
+                limit =
+                    value.trim().parse().ok().filter(|n| (1..=MAX_PAGE_SIZE).contains(n)).ok_or_else(|| {
+                        Problem::invalid_field("limit", format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}."))
+                    })?;
+            }
+            _ => {}
+        }
+    }
+    Ok((params, limit))
+}
+
+/// The store's refusal of a list's parameters, said for an API caller.
+fn list_problem(err: AppError) -> Problem {
+    match err {
+        AppError::Invalid(errors) if errors.iter().any(|e| e.field == param::CURSOR) => Problem::invalid_field(
+            "cursor",
+            "This cursor is damaged or comes from another list. Leave it out to start from the first page.",
+        ),
+        AppError::Invalid(errors) if errors.iter().any(|e| e.field == param::ACCOUNT) => {
+            Problem::invalid_field("account", "account must be the id of an account.")
+        }
+        other => other.into(),
+    }
+}
+
+/// List API keys, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/keys",
+    operation_id = "listKeys",
+    tag = "management",
+    params(ListKeysQuery),
+    security(("managementToken" = [])),
+    responses(
+        (status = 200, description = "One page of keys, newest first; stable while keys are added", body = KeyList),
+        (status = 400, description = "The body is not JSON of the documented shape, a header is malformed, or the path is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No management token, or one that is unknown, revoked or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is not valid; `errors` says which", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit (`KEYHOLD_MANAGEMENT_RATE_LIMIT` a second)", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn list(State(door): State<Door>, RawQuery(query): RawQuery) -> Result<Json<KeyList>, Problem> {
+    let (params, limit) = list_params(query.as_deref())?;
+    let query = params.parse(limit).map_err(list_problem)?;
+    let page = door.state.store.list_keys(&query).await.map_err(list_problem)?;
+    let now = Utc::now();
+    let next_cursor = match page.next {
+        Some(PageLink::After(cursor)) => Some(cursor),
+        _ => None,
+    };
+    Ok(Json(KeyList { items: page.keys.iter().map(|key| Key::of(key, now)).collect(), next_cursor }))
 }
 
 /// The key, refusing with 412 when `If-Match` names another version.

@@ -4,6 +4,7 @@
 //! parses into the domain types every door uses and calls one store method.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod deliveries;
@@ -23,7 +24,7 @@ use door::Door;
 pub fn routes(state: &AppState) -> Router<AppState> {
     let door = Door::new(state);
     Router::new()
-        .route("/api/v1/keys", post(keys::create))
+        .route("/api/v1/keys", get(keys::list).post(keys::create))
         .route("/api/v1/keys/{id}", get(keys::get).patch(keys::patch).delete(keys::delete))
         .route("/api/v1/keys/{id}/block", post(keys::block))
         .route("/api/v1/keys/{id}/unblock", post(keys::unblock))
@@ -34,6 +35,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/keys/{id}/deliveries/test", post(deliveries::send_test))
         .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
         .route("/api/v1/accounts/{id}", axum::routing::patch(accounts::rename).delete(accounts::delete))
+        .route("/api/v1/audit", get(audit::list))
         .route_layer(middleware::from_fn_with_state(door.clone(), auth::authenticate))
         .with_state(door)
 }
