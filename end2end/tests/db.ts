@@ -17,6 +17,7 @@ export function sql(statement: string): string {
  * Their webhooks point at a closed local port.
  */
 export function insertKeys(prefix: string, n: number): void {
+  inserted.push(prefix);
   sql(`WITH made AS (
          INSERT INTO api_keys (name, webhook_url, token_hash, token_nonce, token_ciphertext, created_at)
          SELECT '${prefix} ' || lpad(i::text, 3, '0'), 'http://127.0.0.1:65000/hook',
@@ -25,4 +26,21 @@ export function insertKeys(prefix: string, n: number): void {
          RETURNING id)
        INSERT INTO api_key_accounts (key_id, account_id)
        SELECT made.id, a.id FROM made, accounts a WHERE a.name = 'Default'`);
+}
+
+/** The prefixes this worker's `insertKeys` used and has not removed yet. */
+const inserted: string[] = [];
+
+/**
+ * Deletes the keys `insertKeys` made in this worker. Their tokens were never
+ * sealed with the server's master key, so they must not outlive their test:
+ * the API tests that run after the browser tests would find them in the list
+ * and ask for their tokens. Only keys carrying the fixture's placeholder
+ * nonce are removed, so a real key of the same name is kept.
+ */
+export function removeInsertedKeys(): void {
+  for (const prefix of inserted.splice(0)) {
+    sql(`DELETE FROM api_keys
+         WHERE left(name, length('${prefix} ')) = '${prefix} ' AND token_nonce = '\\x00'`);
+  }
 }

@@ -2,11 +2,14 @@
 // the search; the search form without JavaScript and before hydration.
 
 import type { Page } from '@playwright/test';
-import { database, insertKeys, sql } from './db';
+import { database, insertKeys, removeInsertedKeys, sql } from './db';
 import { expect, keyRows, listedNames, openKeys, searchBox, suffix, test, waitForHydration } from './helpers';
 
 const select = (page: Page, name: string) => page.getByRole('combobox', { name, exact: true });
 const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+
+// The keys a test inserted go with it (see removeInsertedKeys).
+test.afterEach(() => removeInsertedKeys());
 
 test.describe('Filters and sort', () => {
   test.skip(!database, 'needs E2E_DATABASE_URL (scripts/test sets it)');

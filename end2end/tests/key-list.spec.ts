@@ -2,12 +2,15 @@
 // show what changed when the list is refreshed in the page.
 
 import type { Page } from '@playwright/test';
-import { database, insertKeys, sql } from './db';
+import { database, insertKeys, removeInsertedKeys, sql } from './db';
 import { blockKey, createKey, expect, keyList, keyRow, keyRows, openKeys, suffix, test, waitForHydration } from './helpers';
 
 const pager = (page: Page) => page.getByRole('navigation', { name: 'Key pages', exact: true });
 const nextLink = (page: Page) => pager(page).getByRole('link', { name: 'Next page', exact: true });
 const previousLink = (page: Page) => pager(page).getByRole('link', { name: 'Previous page', exact: true });
+
+// The keys a test inserted go with it (see removeInsertedKeys).
+test.afterEach(() => removeInsertedKeys());
 
 test.describe('Pages', () => {
   test.skip(!database, 'needs E2E_DATABASE_URL (scripts/test sets it)');

@@ -632,6 +632,8 @@ async fn a_bad_list_parameter_is_a_422_that_names_it(pool: PgPool) {
         ("limit=201", "limit"),
         ("limit=ten", "limit"),
         ("status=sleeping", "status"),
+        ("status=", "status"),
+        ("account=", "account"),
         ("account=acme", "account"),
         ("cursor=not-a-cursor", "cursor"),
     ] {
@@ -677,7 +679,9 @@ async fn the_audit_log_is_read_a_page_at_a_time_with_the_token_as_actor(pool: Pg
     assert_eq!(actions.iter().filter(|a| **a == "key.created").count(), 2, "{actions:?}");
     assert!(actions.contains(&"management_token.created"), "{actions:?}");
 
-    for (query, field) in [("keyId=payments", "keyId"), ("cursor=-4", "cursor"), ("cursor=x", "cursor"), ("limit=0", "limit")] {
+    for (query, field) in
+        [("keyId=payments", "keyId"), ("keyId=", "keyId"), ("cursor=-4", "cursor"), ("cursor=x", "cursor"), ("limit=0", "limit")]
+    {
         let reply = call(&app, Method::GET, &format!("/api/v1/audit?{query}"), Some(&ro), None).await;
         assert_eq!(field_errors(&reply, 422)[0].0, field, "{query}");
     }

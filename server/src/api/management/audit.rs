@@ -101,7 +101,7 @@ fn asked(query: Option<&str>) -> Result<Asked, Problem> {
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         let value = value.trim();
         match name.as_ref() {
-            "keyId" if !value.is_empty() => {
+            "keyId" => {
                 let id = Uuid::try_parse(value).map_err(|_| Problem::invalid_field("keyId", "keyId must be the id of an API key."))?;
                 asked.key = Some(id);
             }

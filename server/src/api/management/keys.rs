@@ -226,6 +226,12 @@ fn list_params(query: Option<&str>) -> Result<(ListParams, i64), Problem> {
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
             "q" => params.q = value.into_owned(),
+            // Sent but empty is a mistake (the document allows no empty
+            // value); leaving the parameter out means every status or account.
+            "status" if value.trim().is_empty() => {
+                return Err(Problem::invalid_field("status", "status must be active, blocked, expired or webhook-failing."))
+            }
+            "account" if value.trim().is_empty() => return Err(Problem::invalid_field("account", "account must be the id of an account.")),
             "status" => params.status = value.into_owned(),
             "account" => params.account = value.into_owned(),
             "cursor" => params.after = value.into_owned(),
