@@ -1,7 +1,7 @@
 //! `GET /api/v1/audit`: the audit log the Activity page shows, newest
 //! first, a page at a time.
 
-use super::{door::Door, problem::Problem};
+use super::{door::Door, problem::Problem, query};
 use app::{domain::activity::ActivityEntry, store::AuditStore};
 use axum::{
     extract::{RawQuery, State},
@@ -10,10 +10,6 @@ use axum::{
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
-
-/// Entries a page unless `limit` says otherwise, and at most.
-const DEFAULT_LIMIT: i64 = 50;
-const MAX_LIMIT: i64 = 200;
 
 /// One field a change touched.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -96,11 +92,11 @@ struct Asked {
     limit: i64,
 }
 
-fn asked(query: Option<&str>) -> Result<Asked, Problem> {
-    let mut asked = Asked { key: None, before: None, limit: DEFAULT_LIMIT };
-    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+fn asked(raw: Option<&str>) -> Result<Asked, Problem> {
+    let mut asked = Asked { key: None, before: None, limit: query::DEFAULT_LIMIT };
+    for (name, value) in query::pairs(raw) {
         let value = value.trim();
-        match name.as_ref() {
+        match name.as_str() {
             "keyId" => {
                 let id = Uuid::try_parse(value).map_err(|_| Problem::invalid_field("keyId", "keyId must be the id of an API key."))?;
                 asked.key = Some(id);
@@ -111,13 +107,7 @@ fn asked(query: Option<&str>) -> Result<Asked, Problem> {
                 })?;
                 asked.before = Some(id);
             }
-            "limit" => {
-                asked.limit = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| Problem::invalid_field("limit", format!("limit must be a whole number from 1 to {MAX_LIMIT}.")))?;
-            }
+            "limit" => asked.limit = query::limit(value)?,
             _ => {}
         }
     }

@@ -9,6 +9,7 @@ use super::{
     body::{self, present, MAX_JSON_BYTES},
     door::Door,
     problem::Problem,
+    query,
 };
 use app::{
     domain::{
@@ -17,7 +18,7 @@ use app::{
         grace::GracePeriod,
         key::ApiKey,
         key_change::{AvatarChange, CreatedOnce, Idempotency, KeyChange, KeyOperation, NewKey},
-        key_query::{param, ListParams, PageLink, MAX_PAGE_SIZE},
+        key_query::{param, ListParams, PageLink},
         key_status::KeyStatus,
         token::Token,
         vault::SealedToken,
@@ -217,30 +218,23 @@ pub struct ListKeysQuery {
     cursor: Option<String>,
 }
 
-const DEFAULT_LIST_LIMIT: i64 = 50;
-
 /// The list's parameters and page size from the raw query string.
-fn list_params(query: Option<&str>) -> Result<(ListParams, i64), Problem> {
+fn list_params(raw: Option<&str>) -> Result<(ListParams, i64), Problem> {
     let mut params = ListParams::default();
-    let mut limit = DEFAULT_LIST_LIMIT;
-    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match name.as_ref() {
-            "q" => params.q = value.into_owned(),
+    let mut limit = query::DEFAULT_LIMIT;
+    for (name, value) in query::pairs(raw) {
+        match name.as_str() {
+            "q" => params.q = value,
             // Sent but empty is a mistake (the document allows no empty
             // value); leaving the parameter out means every status or account.
             "status" if value.trim().is_empty() => {
                 return Err(Problem::invalid_field("status", "status must be active, blocked, expired or webhook-failing."))
             }
             "account" if value.trim().is_empty() => return Err(Problem::invalid_field("account", "account must be the id of an account.")),
-            "status" => params.status = value.into_owned(),
-            "account" => params.account = value.into_owned(),
-            "cursor" => params.after = value.into_owned(),
-            "limit" => {
-                limit =
-                    value.trim().parse().ok().filter(|n| (1..=MAX_PAGE_SIZE).contains(n)).ok_or_else(|| {
-                        Problem::invalid_field("limit", format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}."))
-                    })?;
-            }
+            "status" => params.status = value,
+            "account" => params.account = value,
+            "cursor" => params.after = value,
+            "limit" => limit = query::limit(&value)?,
             _ => {}
         }
     }

@@ -11,6 +11,7 @@ pub mod deliveries;
 pub mod door;
 pub mod keys;
 pub mod problem;
+pub mod query;
 
 use crate::state::AppState;
 use axum::{
